@@ -1,0 +1,35 @@
+/**
+ * Everything a backend author needs: `import { defineStorageBackend, z } from '@lithops/core/plugin'`.
+ * @packageDocumentation
+ */
+export { z } from 'zod';
+export { LithopsError, type LithopsErrorCode, type LithopsErrorOptions } from './errors.js';
+export type {
+  BackendLimits,
+  CallEvent,
+  CallRef,
+  ComputeBackend,
+  InvocationPayload,
+  RuntimeInfo,
+  RuntimeSpec,
+} from './plugin/compute-backend.js';
+export {
+  type BackendContext,
+  type ComputeBackendContext,
+  type ComputeBackendDefinition,
+  defineComputeBackend,
+  defineStorageBackend,
+  SPEC_VERSION,
+  type StorageBackendDefinition,
+} from './plugin/define.js';
+export type {
+  ByteRange,
+  ListEntry,
+  ListOptions,
+  ObjectInfo,
+  ObjectMeta,
+  PrefixInfo,
+  StorageBackend,
+} from './plugin/storage-backend.js';
+export type { Logger } from './util/logger.js';
+export type { CallStatus, CallTimings, RemoteErrorData } from './worker/status.js';

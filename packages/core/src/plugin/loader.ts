@@ -1,0 +1,119 @@
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { resolve as resolveModule } from 'import-meta-resolve';
+import { LithopsError } from '../errors.js';
+import type { BackendDefinition, ComputeBackendDefinition, StorageBackendDefinition } from './define.js';
+import { SPEC_VERSION } from './define.js';
+
+/** Config names of the backends we publish, and the package that holds each. */
+export const BUILTIN_BACKENDS: Readonly<Record<string, string>> = {
+  aws_lambda: '@lithops/aws-lambda',
+  aws_s3: '@lithops/aws-s3',
+  gcp_functions: '@lithops/gcp-functions',
+  gcp_storage: '@lithops/gcp-storage',
+  azure_functions: '@lithops/azure-functions',
+  azure_storage: '@lithops/azure-storage',
+  ibm_cos: '@lithops/ibm-cos',
+  code_engine: '@lithops/code-engine',
+  k8s: '@lithops/k8s',
+  vm: '@lithops/vm',
+  redis: '@lithops/redis',
+  rabbitmq: '@lithops/rabbitmq',
+};
+
+type Kind = BackendDefinition['kind'];
+type DefOf<K extends Kind> = K extends 'compute' ? ComputeBackendDefinition<unknown> : StorageBackendDefinition<unknown>;
+
+const cache = new Map<string, Promise<BackendDefinition>>();
+
+/** Definitions built into core (localhost); registered by core itself to avoid an import cycle. */
+const embedded = new Map<string, BackendDefinition>();
+export function registerEmbeddedBackend(def: BackendDefinition): void {
+  embedded.set(`${def.kind}:${def.name}`, def);
+}
+
+function isRelative(spec: string): boolean {
+  return spec.startsWith('./') || spec.startsWith('../') || isAbsolute(spec) || spec.startsWith('file:');
+}
+
+/** Resolves a module specifier from the config's folder, then the project (cwd), then core itself. */
+function resolveSpecifier(spec: string, configDir: string): string | undefined {
+  if (isRelative(spec)) {
+    return spec.startsWith('file:') ? spec : pathToFileURL(resolvePath(configDir, spec)).href;
+  }
+  const parents = [configDir, process.cwd()].map((d) => pathToFileURL(`${resolvePath(d)}/`).href);
+  parents.push(import.meta.url);
+  for (const parent of parents) {
+    try {
+      return resolveModule(spec, parent);
+    } catch {}
+  }
+  return undefined;
+}
+
+function shapeProblem(def: unknown, kind: Kind): string | undefined {
+  if (typeof def !== 'object' || def === null) return 'its default export is not a backend definition object';
+  const d = def as Record<string, unknown>;
+  if (d.specVersion !== SPEC_VERSION) {
+    return `it declares specVersion ${JSON.stringify(d.specVersion)}, and this @lithops/core supports specVersion ${SPEC_VERSION}`;
+  }
+  if (d.kind !== kind) return `it is a ${String(d.kind)} backend, not a ${kind} backend`;
+  if (typeof d.name !== 'string' || !d.name) return 'it has no "name"';
+  if (typeof d.create !== 'function') return 'it has no "create" function';
+  const schema = d.configSchema as { safeParse?: unknown } | undefined;
+  if (!schema || typeof schema.safeParse !== 'function') return 'its "configSchema" is not a zod schema';
+  return undefined;
+}
+
+/**
+ * Loads the definition of a compute or storage backend by config name (`aws_s3`) or module
+ * specifier (`my-backend`, `./backends/foo.js`).
+ */
+export function loadBackendDefinition<K extends Kind>(kind: K, name: string, configDir: string): Promise<DefOf<K>> {
+  const builtin = embedded.get(`${kind}:${name}`);
+  if (builtin) return Promise.resolve(builtin as unknown as DefOf<K>);
+  const spec = BUILTIN_BACKENDS[name] ?? name;
+  const key = `${kind}:${spec}:${isRelative(spec) ? configDir : ''}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = importDefinition(kind, name, spec, configDir);
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p as unknown as Promise<DefOf<K>>;
+}
+
+async function importDefinition(kind: Kind, name: string, spec: string, configDir: string): Promise<BackendDefinition> {
+  const url = resolveSpecifier(spec, configDir);
+  const pkg = BUILTIN_BACKENDS[name];
+  if (!url) {
+    const hint = pkg
+      ? `npm install ${pkg}`
+      : `Use one of: localhost, ${Object.keys(BUILTIN_BACKENDS).join(', ')}; or a module path or package name that is installed.`;
+    throw new LithopsError(
+      'BACKEND_NOT_FOUND',
+      pkg ? `${kind} backend "${name}" needs the package ${pkg}:` : `Unknown ${kind} backend "${name}": no module of that name is installed.`,
+      { backend: 'loader', hint },
+    );
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    const notThere = (e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && isRelative(spec);
+    throw new LithopsError(
+      notThere ? 'BACKEND_NOT_FOUND' : 'PLUGIN_INVALID',
+      notThere ? `${kind} backend module ${url} does not exist.` : `Loading the ${kind} backend module ${url} failed: ${(e as Error).message}`,
+      { backend: 'loader', hint: 'Check the module path in the config.', cause: e },
+    );
+  }
+  const def = mod.default ?? mod.backend;
+  const problem = shapeProblem(def, kind);
+  if (problem) {
+    throw new LithopsError('PLUGIN_INVALID', `The module ${spec} (${url}) is not a valid ${kind} backend: ${problem}.`, {
+      backend: 'loader',
+      hint: `Export default define${kind === 'compute' ? 'Compute' : 'Storage'}Backend({...}) from @lithops/core/plugin.`,
+    });
+  }
+  return def as BackendDefinition;
+}

@@ -1,0 +1,16 @@
+import { resolve } from 'node:path';
+import { defineStorageBackend } from '../plugin/define.js';
+import { localhostSectionSchema } from '../localhost/config.js';
+import { defaultStorageDir, LocalhostStorageBackend } from './localhost-backend.js';
+
+/** `storage: localhost`: a folder on this machine. */
+export const localhostStorage = defineStorageBackend({
+  name: 'localhost',
+  configSchema: localhostSectionSchema,
+  async create(config, ctx) {
+    const root = config.storage_dir ? resolve(ctx.configDir, config.storage_dir) : defaultStorageDir();
+    const backend = new LocalhostStorageBackend(root, config.storage_bucket);
+    await backend.createBucket(config.storage_bucket);
+    return backend;
+  },
+});
