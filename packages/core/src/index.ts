@@ -6,3 +6,15 @@ import { registerEmbeddedBackend } from './plugin/loader.js';
 import { localhostStorage } from './storage/localhost-definition.js';
 
 registerEmbeddedBackend(localhostStorage as never);
+export { CloudObject } from './storage/cloud-object.js';
+export {
+  type FileLocation,
+  formatLocation,
+  type HttpLocation,
+  type Location,
+  type ObjectLocation,
+  type ParseLocationOptions,
+  parseLocation,
+  SCHEME_BACKENDS,
+} from './storage/location.js';
+export { type GetObjectOptions, Storage, type StorageOptions } from './storage/storage.js';

@@ -33,3 +33,11 @@ export type {
 } from './plugin/storage-backend.js';
 export type { Logger } from './util/logger.js';
 export type { CallStatus, CallTimings, RemoteErrorData } from './worker/status.js';
+export { backoffDelay, isTransientError, type RetryOptions, withRetries } from './util/retry.js';
+export {
+  classifyStorageError,
+  type StorageCallContext,
+  type StorageFailure,
+  storageError,
+} from './storage/errors.js';
+export { DEFAULT_PART_SIZE, type PartUploader, readParts, uploadInParts } from './storage/parts.js';
