@@ -1,11 +1,30 @@
+import './storage/embedded.js';
+import './localhost/embedded.js';
+
 export * from './plugin.js';
 export { type ConfigOptions, type LoadedConfig, loadConfig } from './config/load.js';
+export {
+  FunctionExecutor,
+  LocalhostExecutor,
+  ServerlessExecutor,
+  StandaloneExecutor,
+} from './executor/function-executor.js';
+export {
+  ALL_COMPLETED,
+  ALWAYS,
+  ANY_COMPLETED,
+  type CallOptions,
+  type ExecutorOptions,
+  type LithopsFunction,
+  type MapOptions,
+  type WaitOptions,
+} from './executor/options.js';
+export type { Iterdata } from './job/call-data.js';
+export { type CallStats, FuturesList, ResponseFuture } from './job/future.js';
+export { FutureState, type FutureStateName } from './job/job-state.js';
 export { createStorageBackend } from './storage/create.js';
 export { LocalhostStorageBackend } from './storage/localhost-backend.js';
-import { registerEmbeddedBackend } from './plugin/loader.js';
-import { localhostStorage } from './storage/localhost-definition.js';
-
-registerEmbeddedBackend(localhostStorage as never);
+export type { CallContext } from './worker/context.js';
 export { CloudObject } from './storage/cloud-object.js';
 export {
   type FileLocation,

@@ -1,0 +1,454 @@
+import { randomBytes } from 'node:crypto';
+import { CODEC_VERSION, decode } from '../codec/codec.js';
+import { type LoadedConfig, loadConfig } from '../config/load.js';
+import { parseConfig } from '../config/zod-error.js';
+import { LithopsError } from '../errors.js';
+import { encodeCallData, type Iterdata } from '../job/call-data.js';
+import { FuturesList, ResponseFuture, setOwner } from '../job/future.js';
+import { FutureState, JobState } from '../job/job-state.js';
+import type { CallEvent, ComputeBackend, InvocationPayload, RuntimeInfo } from '../plugin/compute-backend.js';
+import { loadBackendDefinition } from '../plugin/loader.js';
+import type { StorageBackend } from '../plugin/storage-backend.js';
+import { shipFunction } from '../ship/prepare.js';
+import { createStorageBackend } from '../storage/create.js';
+import { createLogger, type Logger } from '../util/logger.js';
+import { bundleCacheDir } from '../util/paths.js';
+import { callIdOf, keys } from '../worker/keys.js';
+import { callError } from './call-error.js';
+import {
+  ALL_COMPLETED,
+  type CallOptions,
+  type ExecutorOptions,
+  type LithopsFunction,
+  type MapOptions,
+  type WaitOptions,
+} from './options.js';
+import { waitForFutures } from './waiter.js';
+
+type Mode = 'localhost' | 'serverless' | 'standalone';
+const MODE_DEFAULT_BACKEND: Record<Mode, string> = { localhost: 'localhost', serverless: 'aws_lambda', standalone: 'vm' };
+const OWN_OPTIONS = new Set(['config', 'configFile', 'mode', 'backend', 'storage', 'monitoring', 'logLevel', 'closeGraceSec']);
+
+interface Backends {
+  storage: StorageBackend;
+  compute: ComputeBackend;
+  section: Record<string, unknown>;
+}
+
+type FutureInput<R> = ResponseFuture<R> | readonly ResponseFuture<R>[];
+
+function positive(name: string, v: unknown, integer: boolean): void {
+  if (v === undefined) return;
+  if (typeof v !== 'number' || !(v > 0) || (integer && !Number.isInteger(v)) || !Number.isFinite(v)) {
+    throw new LithopsError('INVALID_ARGUMENT', `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}.`);
+  }
+}
+
+/**
+ * Runs functions over inputs on the configured compute backend (localhost by default).
+ * Mirrors Lithops' FunctionExecutor; close it with `await using` or `close()`.
+ */
+export class FunctionExecutor implements AsyncDisposable {
+  readonly executorId: string;
+  readonly config: LoadedConfig;
+  protected readonly log: Logger;
+  private backendsP: Promise<Backends> | undefined;
+  private readonly jobs = new Map<string, JobState>();
+  private readonly lists: FuturesList<unknown>[] = [];
+  private readonly runtimes = new Map<number, Promise<RuntimeInfo>>();
+  private readonly bundlesUploaded = new Map<string, Promise<void>>();
+  private jobSeq = 0;
+  private closed: Promise<void> | undefined;
+  private readonly closeGraceSec: number;
+
+  constructor(options: ExecutorOptions = {}) {
+    const explicitBackend = options.backend;
+    this.config = loadConfig(options);
+    const l = this.config.lithops;
+    const fileBackend = (this.config.raw.lithops as { backend?: string }).backend;
+    if (l.mode && !explicitBackend && !(options.config || fileBackend !== 'localhost')) l.backend = MODE_DEFAULT_BACKEND[l.mode];
+    const extra = Object.entries(options).filter(([k, v]) => !OWN_OPTIONS.has(k) && v !== undefined);
+    if (extra.length > 0) {
+      const section = { ...((this.config.raw[l.backend] as Record<string, unknown> | undefined) ?? {}) };
+      for (const [k, v] of extra) section[k] = v;
+      this.config.raw[l.backend] = section;
+    }
+    this.closeGraceSec = options.closeGraceSec ?? 10;
+    this.log = createLogger(l.log_level);
+    this.executorId = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
+  }
+
+  private backends(): Promise<Backends> {
+    this.backendsP ??= this.createBackends();
+    return this.backendsP;
+  }
+
+  private async createBackends(): Promise<Backends> {
+    const cfg = this.config;
+    const name = cfg.lithops.backend;
+    const [def, storage] = await Promise.all([loadBackendDefinition('compute', name, cfg.dir), createStorageBackend(cfg)]);
+    if (cfg.lithops.mode && def.mode !== cfg.lithops.mode) {
+      throw new LithopsError('CONFIG_INVALID', `Backend "${name}" runs in ${def.mode} mode, not ${cfg.lithops.mode} mode.`, {
+        hint: `Use a ${cfg.lithops.mode} backend, or drop the mode setting.`,
+      });
+    }
+    const section = parseConfig(def.configSchema, cfg.raw[def.name], { source: cfg.source, section: def.name, backend: def.name });
+    const compute = await def.create(section, { config: cfg.raw, configDir: cfg.dir, log: this.log, storage });
+    if (!compute.onCallEvent) {
+      throw new LithopsError('PLUGIN_INVALID', `Backend "${name}" reports no call events, and storage monitoring is not available in this version.`, {
+        hint: 'Implement onCallEvent in the backend.',
+      });
+    }
+    compute.onCallEvent((e) => this.onEvent(e));
+    return { storage, compute, section: (section ?? {}) as Record<string, unknown> };
+  }
+
+  private onEvent(e: CallEvent): void {
+    const job = this.jobs.get(e.jobKey);
+    if (!job) return;
+    if (e.type === 'init') job.markRunning(Number.parseInt(e.callId, 10), e.workerId, e.at);
+    else job.finish(Number.parseInt(e.status.callId, 10), e.status);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new LithopsError('ABORTED', 'This executor is closed.', { hint: 'Create a new executor.' });
+  }
+
+  private runtimeFor(b: Backends, memoryMb: number): Promise<RuntimeInfo> {
+    let r = this.runtimes.get(memoryMb);
+    if (!r) {
+      r = b.compute.deployRuntime({ name: String(b.section.runtime ?? 'default'), memoryMb, timeoutSec: this.config.lithops.execution_timeout });
+      this.runtimes.set(memoryMb, r);
+      r.catch(() => this.runtimes.delete(memoryMb));
+    }
+    return r;
+  }
+
+  /** Runs `fn` once on `data`. */
+  async callAsync<T, R, A = unknown>(fn: LithopsFunction<T, R, A>, data: T, opts: CallOptions & { extraArgs?: A } = {}): Promise<ResponseFuture<Awaited<R>>> {
+    const fs = await this.map(fn, [data], opts);
+    return fs[0]!;
+  }
+
+  /** Runs `fn(item, ctx)` for every item of `iterdata`; returns one future per item, in order. */
+  async map<T, R, A = unknown>(
+    fn: LithopsFunction<T, R, A>,
+    iterdata: Iterdata<T | ResponseFuture<T>>,
+    opts: MapOptions<A> = {},
+  ): Promise<FuturesList<Awaited<R>>> {
+    this.assertOpen();
+    const l = this.config.lithops;
+    positive('chunksize', opts.chunksize, true);
+    positive('timeout', opts.timeout, false);
+    positive('runtimeMemory', opts.runtimeMemory, true);
+    opts.signal?.throwIfAborted();
+    const shipped = await shipFunction(fn, { includeModules: opts.includeModules, excludeModules: opts.excludeModules, cacheDir: bundleCacheDir() });
+    const data = await encodeCallData(iterdata, {
+      extraArgs: opts.extraArgs,
+      dataLimitBytes: l.data_limit * 2 ** 20,
+      resolve: (item) => (item instanceof ResponseFuture ? this.resultOf(item) : item),
+    });
+    const b = await this.backends();
+    this.assertOpen();
+    const chunksize = opts.chunksize ?? l.chunksize;
+    const timeoutSec = opts.timeout ?? l.execution_timeout;
+    if (chunksize * timeoutSec > b.compute.limits.maxTimeoutSec) {
+      throw new LithopsError('INVALID_ARGUMENT', `An invocation of ${chunksize} calls × ${timeoutSec} s exceeds the ${b.compute.name} limit of ${b.compute.limits.maxTimeoutSec} s.`, {
+        hint: 'Lower chunksize or timeout.',
+      });
+    }
+    const memoryMb = opts.runtimeMemory ?? (b.section.runtime_memory as number | undefined) ?? 0;
+    const jobId = `M${String(this.jobSeq++).padStart(3, '0')}`;
+    const job = new JobState(this.executorId, jobId, data.count, shipped.name);
+    setOwner(job, this);
+    const futures = new FuturesList<Awaited<R>>();
+    for (let i = 0; i < data.count; i++) futures.push(new ResponseFuture(job, i));
+    this.lists.push(futures as FuturesList<unknown>);
+    if (data.count === 0) return futures;
+
+    const prefix = l.jobs_prefix;
+    const bucket = b.storage.bucket;
+    const funcKey = keys.funcBundle(prefix, this.executorId, shipped.sha256);
+    const dataKey = keys.callData(prefix, job.jobKey);
+    let upload = this.bundlesUploaded.get(funcKey);
+    if (!upload) {
+      upload = b.storage.putObject(bucket, funcKey, shipped.code);
+      this.bundlesUploaded.set(funcKey, upload);
+      upload.catch(() => this.bundlesUploaded.delete(funcKey));
+    }
+    const [runtime] = await Promise.all([this.runtimeFor(b, memoryMb), upload, b.storage.putObject(bucket, dataKey, data.bytes)]);
+    this.jobs.set(job.jobKey, job);
+
+    const onAbort = () => this.cancelJob(job, b, 'The call was cancelled (AbortSignal) before it started.');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const off = job.onDone(() => {
+      if (job.doneCount === job.n) {
+        opts.signal?.removeEventListener('abort', onAbort);
+        off();
+      }
+    });
+
+    const base: Omit<InvocationPayload, 'calls'> = {
+      codecVersion: CODEC_VERSION,
+      executorId: this.executorId,
+      jobId,
+      jobKey: job.jobKey,
+      storage: { backend: b.storage.name, bucket, prefix },
+      func: { key: funcKey, sha256: shipped.sha256, exportName: 'default' },
+      dataKey,
+      extraArgsRange: data.extraArgsRange,
+      timeoutSec,
+      memoryMb: memoryMb || undefined,
+      extraEnv: opts.extraEnv,
+      maxInlineResultBytes: Math.min(b.compute.limits.maxPayloadBytes, (b.section.max_inline_result_bytes as number | undefined) ?? 256 * 1024),
+    };
+    for (let from = 0; from < data.count; from += chunksize) {
+      const to = Math.min(data.count, from + chunksize);
+      const calls = [];
+      for (let i = from; i < to; i++) calls.push({ callId: callIdOf(i), start: data.offsets[i]!, end: data.offsets[i + 1]! });
+      job.markInvoked(from, to, Date.now());
+      try {
+        await b.compute.invoke(runtime, { ...base, calls });
+      } catch (e) {
+        for (let i = from; i < data.count; i++) job.fail(i, LithopsError.isInstance(e) ? e.code : 'INTERNAL', `Invoking the call failed: ${(e as Error).message}`);
+        throw e;
+      }
+    }
+    return futures;
+  }
+
+  private cancelJob(job: JobState, b: Backends, message: string): void {
+    b.compute.cancel?.(job.jobKey);
+    for (let i = 0; i < job.n; i++) {
+      if (job.state[i]! < FutureState.Running) job.fail(i, 'ABORTED', message);
+    }
+  }
+
+  /** Futures of this executor (all jobs), in submission order. */
+  private allFutures(): ResponseFuture<unknown>[] {
+    return this.lists.flat();
+  }
+
+  private normalize<R>(fs: FutureInput<R> | undefined, uncollectedOnly: boolean): ResponseFuture<R>[] {
+    if (fs === undefined) {
+      const all = this.allFutures() as ResponseFuture<R>[];
+      return uncollectedOnly ? all.filter((f) => !f.job.collected[f.index]) : all;
+    }
+    const list = fs instanceof ResponseFuture ? [fs] : [...fs];
+    for (const f of list) {
+      if (!(f instanceof ResponseFuture)) throw new LithopsError('INVALID_ARGUMENT', `Expected futures, got ${typeof f}.`, { hint: 'Pass what map() or callAsync() returned.' });
+    }
+    return list;
+  }
+
+  /**
+   * Waits for futures (default: all of this executor's) and splits them into done and not done.
+   */
+  async wait<R>(fs?: FutureInput<R>, opts: WaitOptions = {}): Promise<{ done: FuturesList<R>; notDone: FuturesList<R> }> {
+    const list = this.normalize(fs, false);
+    const throwExcept = opts.throwExcept ?? true;
+    const { failed } = await waitForFutures({
+      futures: list,
+      returnWhen: opts.returnWhen ?? ALL_COMPLETED,
+      throwExcept,
+      timeoutSec: opts.timeout,
+      signal: opts.signal,
+      progress: opts.showProgressbar ?? true,
+    });
+    if (failed && throwExcept) {
+      const bad = list.find((f) => f.error)!;
+      throw callError(bad.job, bad.index, this.config.lithops.backend);
+    }
+    const done = FuturesList.fromFutures(list.filter((f) => f.done));
+    const notDone = FuturesList.fromFutures(list.filter((f) => !f.done));
+    if (opts.downloadResults) await this.download(done);
+    return { done, notDone };
+  }
+
+  /** Fetches results kept in storage (too large to travel inline) for done futures. */
+  private async download(list: readonly ResponseFuture<unknown>[]): Promise<void> {
+    const todo = list.filter((f) => f.job.resultKeys.has(f.index) && f.job.encoded[f.index] === undefined && f.job.state[f.index] === FutureState.Ready);
+    if (todo.length === 0) return;
+    const { storage } = await this.backends();
+    let next = 0;
+    const worker = async () => {
+      while (next < todo.length) {
+        const f = todo[next++]!;
+        f.job.encoded[f.index] = await storage.getObject(storage.bucket, f.job.resultKeys.get(f.index)!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(64, todo.length) }, worker));
+  }
+
+  private valueOf(f: ResponseFuture<unknown>): unknown {
+    const { job, index: i } = f;
+    if (job.state[i] === FutureState.Error) return callError(job, i, this.config.lithops.backend);
+    if (job.state[i] === FutureState.Ready) {
+      job.values[i] = decode(job.encoded[i]!);
+      job.encoded[i] = undefined;
+      job.state[i] = FutureState.Success;
+    }
+    return job.values[i];
+  }
+
+  /**
+   * Waits for the futures and returns their results in order (default: this executor's results
+   * not collected yet). A failed call throws its error, or with `throwExcept: false` stands in the
+   * list as an Error.
+   */
+  getResult<R>(fs: ResponseFuture<R>, opts?: WaitOptions & { throwExcept?: true }): Promise<R>;
+  getResult<R>(fs: ResponseFuture<R>, opts: WaitOptions & { throwExcept: false }): Promise<R | Error>;
+  getResult<R>(fs: readonly ResponseFuture<R>[], opts?: WaitOptions & { throwExcept?: true }): Promise<R[]>;
+  getResult<R>(fs: readonly ResponseFuture<R>[], opts: WaitOptions & { throwExcept: false }): Promise<(R | Error)[]>;
+  getResult(fs?: undefined, opts?: WaitOptions): Promise<unknown[]>;
+  async getResult<R>(fs?: FutureInput<R>, opts: WaitOptions = {}): Promise<unknown> {
+    const list = this.normalize(fs, true);
+    const { notDone } = await this.wait(list, { ...opts, returnWhen: ALL_COMPLETED, downloadResults: true });
+    if (notDone.length > 0) {
+      throw new LithopsError('TIMEOUT', `${notDone.length} of ${list.length} calls were not done after ${opts.timeout} s.`, {
+        hint: 'Wait longer (timeout option), or use wait() to take what is done.',
+      });
+    }
+    const values = list.map((f) => {
+      f.job.collected[f.index] = 1;
+      return this.valueOf(f);
+    });
+    return fs instanceof ResponseFuture ? values[0] : values;
+  }
+
+  /** @internal used by ResponseFuture.result(). */
+  async resultOf(f: ResponseFuture<unknown>, opts: WaitOptions = {}): Promise<unknown> {
+    await this.wait([f], { ...opts, throwExcept: false, showProgressbar: false, downloadResults: true });
+    if (!f.done) throw new LithopsError('TIMEOUT', `${f} was not done after ${opts.timeout} s.`);
+    const v = this.valueOf(f);
+    if (f.error && opts.throwExcept !== false) throw v;
+    return v;
+  }
+
+  /** Yields futures as they complete. */
+  async *asCompleted<R>(fs?: FutureInput<R>, opts: { signal?: AbortSignal } = {}): AsyncGenerator<ResponseFuture<R>> {
+    const list = this.normalize(fs, false);
+    const pending = new Map<JobState, Map<number, ResponseFuture<R>>>();
+    const ready: ResponseFuture<R>[] = [];
+    for (const f of list) {
+      if (f.done) ready.push(f);
+      else {
+        let m = pending.get(f.job);
+        if (!m) pending.set(f.job, (m = new Map()));
+        m.set(f.index, f);
+      }
+    }
+    let wake: (() => void) | undefined;
+    const unsubs = [...pending].map(([job, m]) =>
+      job.onDone((i) => {
+        const f = m.get(i);
+        if (!f) return;
+        m.delete(i);
+        ready.push(f);
+        wake?.();
+      }),
+    );
+    let left = list.length;
+    try {
+      while (left > 0) {
+        if (ready.length === 0) {
+          opts.signal?.throwIfAborted();
+          await new Promise<void>((r) => {
+            wake = r;
+            opts.signal?.addEventListener('abort', () => r(), { once: true });
+          });
+          wake = undefined;
+          continue;
+        }
+        left--;
+        yield ready.shift()!;
+      }
+    } finally {
+      for (const u of unsubs) u();
+    }
+  }
+
+  /** Deletes job data from storage (default: every finished job of this executor). */
+  async clean(opts: { fs?: FutureInput<unknown>; cleanFn?: boolean; force?: boolean } = {}): Promise<void> {
+    if (!this.backendsP) return;
+    const { storage } = await this.backends();
+    const jobs = new Set(opts.fs ? this.normalize(opts.fs, false).map((f) => f.job) : this.jobs.values());
+    const prefix = this.config.lithops.jobs_prefix;
+    const folders: string[] = [];
+    for (const job of jobs) {
+      if (!opts.force && job.doneCount < job.n) {
+        this.log.info(`clean: job ${job.jobKey} still has calls running; kept (use force).`);
+        continue;
+      }
+      folders.push(keys.jobFolder(prefix, job.jobKey));
+    }
+    if (opts.cleanFn) folders.push(`${prefix}/${this.executorId}/`);
+    for (const folder of folders) {
+      const found: string[] = [];
+      for await (const e of storage.listObjects(storage.bucket, { prefix: folder })) if (e.type === 'object') found.push(e.key);
+      if (found.length > 0) await storage.deleteObjects(storage.bucket, found);
+    }
+  }
+
+  /**
+   * Closes the executor: calls not started are aborted, running ones get `closeGraceSec` to
+   * finish, then temporary data is cleaned (`data_cleaner`) and the backends are released.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.doClose();
+    return this.closed;
+  }
+
+  private async doClose(): Promise<void> {
+    if (!this.backendsP) return;
+    let b: Backends;
+    try {
+      b = await this.backendsP;
+    } catch {
+      return;
+    }
+    const running: ResponseFuture<unknown>[] = [];
+    for (const job of this.jobs.values()) {
+      if (job.doneCount === job.n) continue;
+      this.cancelJob(job, b, 'The executor was closed before the call started.');
+      for (let i = 0; i < job.n; i++) if (!job.isDone(i)) running.push(new ResponseFuture(job, i));
+    }
+    if (running.length > 0) {
+      await waitForFutures({ futures: running, returnWhen: ALL_COMPLETED, throwExcept: false, timeoutSec: this.closeGraceSec, progress: false });
+    }
+    await b.compute[Symbol.asyncDispose]();
+    if (this.config.lithops.data_cleaner) {
+      try {
+        await this.clean({ force: true, cleanFn: true });
+      } catch (e) {
+        this.log.warn(`cleaning job data failed: ${(e as Error).message}`);
+      }
+    }
+    await b.storage[Symbol.asyncDispose]();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** An executor on this machine (`backend: localhost`). */
+export class LocalhostExecutor extends FunctionExecutor {
+  constructor(options: Omit<ExecutorOptions, 'mode' | 'backend'> = {}) {
+    super({ ...options, mode: 'localhost', backend: 'localhost' });
+  }
+}
+
+/** An executor on a serverless backend (`aws_lambda` unless configured). */
+export class ServerlessExecutor extends FunctionExecutor {
+  constructor(options: Omit<ExecutorOptions, 'mode'> = {}) {
+    super({ ...options, mode: 'serverless' });
+  }
+}
+
+/** An executor on a standalone backend (VMs, clusters). */
+export class StandaloneExecutor extends FunctionExecutor {
+  constructor(options: Omit<ExecutorOptions, 'mode'> = {}) {
+    super({ ...options, mode: 'standalone' });
+  }
+}

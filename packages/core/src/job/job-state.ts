@@ -1,0 +1,137 @@
+import type { LithopsErrorCode } from '../errors.js';
+import type { CallStatus, RemoteErrorData } from '../worker/status.js';
+
+/** Lithops' future states, in order. */
+export const FutureState = {
+  New: 0,
+  Invoked: 1,
+  Running: 2,
+  /** Finished successfully; the result is not decoded yet. */
+  Ready: 3,
+  /** Finished successfully; the result is decoded. */
+  Success: 4,
+  Error: 5,
+} as const;
+export type FutureStateName = keyof typeof FutureState;
+const NAMES = Object.keys(FutureState) as FutureStateName[];
+export function stateName(code: number): FutureStateName {
+  return NAMES[code]!;
+}
+
+/** Columns of the per-call timings array, epoch ms (as Lithops' stats timestamps). */
+export const T = { submitted: 0, started: 1, fnStart: 2, fnEnd: 3, workerEnd: 4, received: 5 } as const;
+const TCOLS = 6;
+
+export interface CallFailure {
+  code: LithopsErrorCode;
+  error: RemoteErrorData;
+}
+
+/**
+ * Everything known about the calls of one job, kept column-wise (typed arrays and sparse maps)
+ * so that 100,000 futures cost bytes each, not an object graph each.
+ */
+export class JobState {
+  readonly state: Uint8Array;
+  readonly times: Float64Array;
+  private readonly workerIdx: Uint16Array;
+  private readonly workerNames: string[] = [];
+  /** Encoded inline results, dropped once decoded. */
+  readonly encoded: (Uint8Array | undefined)[];
+  readonly resultKeys = new Map<number, string>();
+  readonly values: unknown[];
+  readonly failures = new Map<number, CallFailure>();
+  readonly outputs = new Map<number, string>();
+  /** 1 once getResult() handed the value out (for getResult() with no futures). */
+  readonly collected: Uint8Array;
+  doneCount = 0;
+  private listeners = new Set<(index: number) => void>();
+
+  constructor(
+    readonly executorId: string,
+    readonly jobId: string,
+    readonly n: number,
+    readonly functionName: string,
+  ) {
+    this.state = new Uint8Array(n);
+    this.times = new Float64Array(n * TCOLS);
+    this.workerIdx = new Uint16Array(n);
+    this.encoded = new Array(n);
+    this.values = new Array(n);
+    this.collected = new Uint8Array(n);
+  }
+
+  get jobKey(): string {
+    return `${this.executorId}-${this.jobId}`;
+  }
+
+  time(i: number, col: number): number {
+    return this.times[i * TCOLS + col]!;
+  }
+
+  setTime(i: number, col: number, v: number): void {
+    this.times[i * TCOLS + col] = v;
+  }
+
+  isDone(i: number): boolean {
+    return this.state[i]! >= FutureState.Ready;
+  }
+
+  workerId(i: number): string | undefined {
+    const w = this.workerIdx[i]!;
+    return w === 0 ? undefined : this.workerNames[w - 1];
+  }
+
+  markInvoked(from: number, to: number, at: number): void {
+    for (let i = from; i < to; i++) {
+      if (this.state[i] === FutureState.New) this.state[i] = FutureState.Invoked;
+      this.setTime(i, T.submitted, at);
+    }
+  }
+
+  markRunning(i: number, workerId: string, at: number): void {
+    if (this.state[i]! >= FutureState.Running) return;
+    this.state[i] = FutureState.Running;
+    this.setTime(i, T.started, at);
+    this.setWorker(i, workerId);
+  }
+
+  private setWorker(i: number, workerId: string): void {
+    let w = this.workerNames.indexOf(workerId);
+    if (w < 0) w = this.workerNames.push(workerId) - 1;
+    this.workerIdx[i] = w + 1;
+  }
+
+  /** Records a final status; later statuses for the same call are ignored. */
+  finish(i: number, s: CallStatus): void {
+    if (this.isDone(i)) return;
+    if (!this.time(i, T.started)) this.setTime(i, T.started, s.timings.start);
+    this.setTime(i, T.fnStart, s.timings.fnStart);
+    this.setTime(i, T.fnEnd, s.timings.fnEnd);
+    this.setTime(i, T.workerEnd, s.timings.end);
+    this.setTime(i, T.received, Date.now());
+    this.setWorker(i, s.workerId);
+    if (s.output) this.outputs.set(i, s.output);
+    if (s.ok) {
+      this.state[i] = FutureState.Ready;
+      if (s.resultKey) this.resultKeys.set(i, s.resultKey);
+      else this.encoded[i] = s.result;
+    } else {
+      this.state[i] = FutureState.Error;
+      this.failures.set(i, { code: s.errorCode ?? 'FUNCTION_ERROR', error: s.error ?? { name: 'Error', message: 'unknown failure' } });
+    }
+    this.doneCount++;
+    for (const l of this.listeners) l(i);
+  }
+
+  /** Fails a call that will never run (cancelled, or its job could not be submitted). */
+  fail(i: number, code: LithopsErrorCode, message: string): void {
+    const now = Date.now();
+    this.finish(i, { callId: '', workerId: 'client', ok: false, errorCode: code, error: { name: 'LithopsError', message }, timings: { start: now, fnStart: now, fnEnd: now, end: now } });
+  }
+
+  onDone(listener: (index: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

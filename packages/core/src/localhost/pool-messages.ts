@@ -1,0 +1,18 @@
+import type { CallEvent, InvocationPayload } from '../plugin/compute-backend.js';
+
+export interface PoolInit {
+  type: 'init';
+  workerId: string;
+  bundleDir: string;
+  storageConfig: { raw: Record<string, unknown>; dir: string; source: string };
+}
+
+/** Client → pool process. */
+export type ToPoolProcess = PoolInit | { type: 'invoke'; seq: number; payload: InvocationPayload } | { type: 'cancel'; jobKey: string };
+
+/** Pool process → client. */
+export type FromPoolProcess =
+  | { type: 'ready' }
+  | { type: 'init-failed'; message: string }
+  | { type: 'event'; event: CallEvent }
+  | { type: 'invoked'; seq: number };

@@ -1,0 +1,57 @@
+/**
+ * A localhost worker process: runs invocations one after another through the shared worker
+ * runtime, and reports call events to the client over IPC (no per-call files).
+ */
+import '../storage/embedded.js';
+import { lithopsSectionSchema } from '../config/lithops-section.js';
+import { createStorageBackend } from '../storage/create.js';
+import { CallThreads } from '../worker/call-threads.js';
+import { runInvocation, type WorkerEnv } from '../worker/run-invocation.js';
+import type { StatusSink } from '../worker/status-sink.js';
+import type { FromPoolProcess, PoolInit, ToPoolProcess } from './pool-messages.js';
+
+const send = (m: FromPoolProcess) => process.send!(m);
+// The client is gone: nothing can receive our results.
+process.on('disconnect', () => process.exit(0));
+
+const sink: StatusSink = {
+  init: (jobKey, callId, at) => void send({ type: 'event', event: { type: 'init', jobKey, callId, workerId: env!.workerId, at } }),
+  status: (jobKey, status) => void send({ type: 'event', event: { type: 'status', jobKey, status } }),
+};
+
+let env: WorkerEnv | undefined;
+const queue: Extract<ToPoolProcess, { type: 'invoke' }>[] = [];
+const cancelled = new Set<string>();
+let running = false;
+
+async function init(m: PoolInit): Promise<void> {
+  try {
+    const lithops = lithopsSectionSchema.parse(m.storageConfig.raw.lithops ?? {});
+    const storage = await createStorageBackend({ ...m.storageConfig, lithops });
+    const threads = new CallThreads(new URL('../worker/call-thread.js', import.meta.url), { storageConfig: m.storageConfig });
+    env = { workerId: m.workerId, storage, sink, threads, bundleDir: m.bundleDir, cacheCallData: true };
+    send({ type: 'ready' });
+    void drain();
+  } catch (e) {
+    send({ type: 'init-failed', message: (e as Error).message });
+  }
+}
+
+async function drain(): Promise<void> {
+  if (running || !env) return;
+  running = true;
+  while (queue.length > 0) {
+    const m = queue.shift()!;
+    if (!cancelled.has(m.payload.jobKey)) await runInvocation(m.payload, env);
+    send({ type: 'invoked', seq: m.seq });
+  }
+  running = false;
+}
+
+process.on('message', (m: ToPoolProcess) => {
+  if (m.type === 'init') void init(m);
+  else if (m.type === 'invoke') {
+    queue.push(m);
+    void drain();
+  } else if (m.type === 'cancel') cancelled.add(m.jobKey);
+});

@@ -1,0 +1,36 @@
+import type { RemoteErrorData } from './status.js';
+
+/** Host → call thread: run one call. */
+export interface CallRequest {
+  type: 'call';
+  seq: number;
+  bundlePath: string;
+  callId: string;
+  jobKey: string;
+  input: Uint8Array;
+  extraArgs?: Uint8Array;
+  extraEnv?: Record<string, string>;
+}
+
+/** Call thread → host: the call ended. */
+export interface CallReply {
+  type: 'done';
+  seq: number;
+  ok: boolean;
+  result?: Uint8Array;
+  error?: RemoteErrorData;
+  /** Set when the result could not be encoded. */
+  unserializable?: boolean;
+  fnStart: number;
+  fnEnd: number;
+  output: string;
+}
+
+/** What every call thread is started with. */
+export interface CallThreadData {
+  /** Config to create `ctx.storage` from, in the thread (never sent in a payload). */
+  storageConfig?: { raw: Record<string, unknown>; dir: string; source: string };
+}
+
+/** Most a call may print before its captured output is cut. */
+export const MAX_CAPTURED_OUTPUT = 64 * 1024;

@@ -1,0 +1,117 @@
+/**
+ * Runs inside a warm worker_thread: imports function bundles and runs one call at a time, so the
+ * host can enforce a timeout (terminate) and a heap limit (resourceLimits) and survive both.
+ */
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import { decode, encode } from '../codec/codec.js';
+import '../storage/embedded.js';
+import type { StorageBackend } from '../plugin/storage-backend.js';
+import type { Logger } from '../util/logger.js';
+import type { CallReply, CallRequest, CallThreadData } from './call-messages.js';
+import type { CallContext } from './context.js';
+import { OutputCapture } from './output-capture.js';
+import { serializeError } from './remote-error.js';
+
+// Helpers transpilers inject into function sources shipped by source.
+(globalThis as Record<string, unknown>).__name ??= (target: object, value: string) =>
+  Object.defineProperty(target, 'name', { value, configurable: true });
+
+const data = workerData as CallThreadData;
+const capture = new OutputCapture();
+const modules = new Map<string, Promise<(input: unknown, ctx: CallContext) => unknown>>();
+// Created once per thread, in the background while the first bundle loads.
+const storage: { backend?: StorageBackend; error?: string } = {};
+let current: AbortController | undefined;
+
+function loadFunction(path: string) {
+  let p = modules.get(path);
+  if (!p) {
+    p = import(pathToFileURL(path).href).then((m: { default?: unknown }) => {
+      if (typeof m.default !== 'function') throw new TypeError(`The bundle ${path} does not export a function.`);
+      return m.default as (input: unknown, ctx: CallContext) => unknown;
+    });
+    modules.set(path, p);
+    p.catch(() => modules.delete(path));
+  }
+  return p;
+}
+
+async function createStorage(cfg: NonNullable<CallThreadData['storageConfig']>): Promise<void> {
+  const { createStorageBackend } = await import('../storage/create.js');
+  const { lithopsSectionSchema } = await import('../config/lithops-section.js');
+  const lithops = lithopsSectionSchema.parse(cfg.raw.lithops ?? {});
+  try {
+    storage.backend = await createStorageBackend({ raw: cfg.raw, lithops, source: cfg.source, dir: cfg.dir });
+  } catch (e) {
+    storage.error = (e as Error).message;
+  }
+}
+const storageReady = data.storageConfig ? createStorage(data.storageConfig) : Promise.resolve();
+
+const log: Logger = {
+  debug: (m) => capture.add(`[debug] ${m}\n`),
+  info: (m) => capture.add(`[info] ${m}\n`),
+  warn: (m) => capture.add(`[warn] ${m}\n`),
+  error: (m) => capture.add(`[error] ${m}\n`),
+};
+
+async function run(req: CallRequest): Promise<CallReply> {
+  const saved: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.extraEnv ?? {})) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  current = new AbortController();
+  let fnStart = Date.now();
+  try {
+    const fn = await loadFunction(req.bundlePath);
+    const input = decode(req.input);
+    const ctx: CallContext = {
+      id: Number.parseInt(req.callId, 10),
+      callId: req.callId,
+      jobKey: req.jobKey,
+      extraArgs: req.extraArgs ? decode(req.extraArgs) : undefined,
+      signal: current.signal,
+      log,
+      get storage(): StorageBackend {
+        if (storage.backend) return storage.backend;
+        throw new Error(`[lithops] ctx.storage is not available: ${storage.error ?? 'no storage is configured for this worker'}`);
+      },
+    };
+    fnStart = Date.now();
+    let result: unknown;
+    try {
+      result = await fn(input, ctx);
+    } catch (e) {
+      const fnEnd = Date.now();
+      return { type: 'done', seq: req.seq, ok: false, error: serializeError(e), fnStart, fnEnd, output: capture.take() };
+    }
+    const fnEnd = Date.now();
+    let bytes: Uint8Array;
+    try {
+      bytes = encode(result);
+    } catch (e) {
+      return { type: 'done', seq: req.seq, ok: false, unserializable: true, error: serializeError(e), fnStart, fnEnd, output: capture.take() };
+    }
+    return { type: 'done', seq: req.seq, ok: true, result: bytes, fnStart, fnEnd, output: capture.take() };
+  } catch (e) {
+    return { type: 'done', seq: req.seq, ok: false, error: serializeError(e), fnStart, fnEnd: Date.now(), output: capture.take() };
+  } finally {
+    current = undefined;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+parentPort!.on('message', async (msg: CallRequest | { type: 'abort' }) => {
+  if (msg.type === 'abort') {
+    current?.abort(new Error('[lithops] the call was cancelled'));
+    return;
+  }
+  await storageReady;
+  const reply = await run(msg);
+  parentPort!.postMessage(reply, reply.result ? [reply.result.buffer as ArrayBuffer] : []);
+});
