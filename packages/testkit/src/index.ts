@@ -1,2 +1,18 @@
-export { type Azurite, type AzuriteOptions, AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, startAzurite } from './azurite.js';
+export {
+  AZURITE_ACCOUNT_KEY,
+  AZURITE_ACCOUNT_NAME,
+  type Azurite,
+  type AzuriteOptions,
+  startAzurite,
+} from './azurite.js';
+export { testBackendContext } from './backend-context.js';
+export { type ChaosProxy, type ChaosProxyOptions, type ChaosStats, startChaosProxy } from './chaos-proxy.js';
 export { Crc32c, type FakeGcs, type FakeGcsOptions, startFakeGcs } from './fake-gcs.js';
+export { canConnect, freePort, waitForPort } from './ports.js';
+export { ensureRedis, type RedisHandle } from './redis.js';
+export { type S3rverHandle, startS3rver } from './s3rver.js';
+export {
+  describeStorageBackend,
+  type StorageBackendFixture,
+  type StorageSuiteOptions,
+} from './storage-suite.js';

@@ -1,0 +1,121 @@
+import { createServer, type Socket, connect as tcpConnect } from 'node:net';
+
+export interface ChaosProxyOptions {
+  /** Where traffic goes: `{ host, port }` or `host:port`. */
+  target: { host: string; port: number } | string;
+  /** Reset every Nth accepted connection at once (1 = all, 0 = none). */
+  dropEvery?: number;
+  /**
+   * Reset the connection that carries the byte after every `cutEveryBytes` bytes forwarded (both
+   * directions together), so long-lived keep-alive connections fail too, mid-request or mid-response.
+   */
+  cutEveryBytes?: number;
+  /** Wait this long before connecting each accepted connection upstream. */
+  delayMs?: number;
+}
+
+export interface ChaosStats {
+  connections: number;
+  /** Connections reset on accept (`dropEvery`). */
+  dropped: number;
+  /** Connections reset mid-stream (`cutEveryBytes`). */
+  cut: number;
+  /** Connections held back (`delayMs`). */
+  delayed: number;
+  bytes: number;
+}
+
+export interface ChaosProxy {
+  host: string;
+  port: number;
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  readonly stats: ChaosStats;
+  stop(): Promise<void>;
+}
+
+function parseTarget(t: ChaosProxyOptions['target']): { host: string; port: number } {
+  if (typeof t !== 'string') return t;
+  const i = t.lastIndexOf(':');
+  return { host: t.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(t.slice(i + 1)) };
+}
+
+/**
+ * A TCP proxy on a free loopback port that drops, cuts and delays connections on purpose, to show
+ * that a client's retries recover from an unreliable network without losing or corrupting data.
+ */
+export async function startChaosProxy(opts: ChaosProxyOptions): Promise<ChaosProxy> {
+  const target = parseTarget(opts.target);
+  const stats: ChaosStats = { connections: 0, dropped: 0, cut: 0, delayed: 0, bytes: 0 };
+  const sockets = new Set<Socket>();
+  let untilCut = opts.cutEveryBytes ?? 0;
+
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.once('close', () => sockets.delete(client));
+    client.on('error', () => {});
+    const n = ++stats.connections;
+    if (opts.dropEvery && n % opts.dropEvery === 0) {
+      stats.dropped++;
+      client.resetAndDestroy();
+      return;
+    }
+    client.pause();
+    const open = () => {
+      if (client.destroyed) return;
+      const upstream = tcpConnect(target.port, target.host);
+      sockets.add(upstream);
+      upstream.once('close', () => {
+        sockets.delete(upstream);
+        client.destroy();
+      });
+      upstream.on('error', () => client.destroy());
+      client.once('close', () => upstream.destroy());
+      const forward = (from: Socket, to: Socket) => {
+        from.on('data', (chunk: Buffer) => {
+          stats.bytes += chunk.length;
+          if (opts.cutEveryBytes) {
+            untilCut -= chunk.length;
+            if (untilCut <= 0) {
+              untilCut = opts.cutEveryBytes;
+              stats.cut++;
+              // Forward part of the chunk first, so the peer sees a truncated message, then reset.
+              to.write(chunk.subarray(0, chunk.length >> 1));
+              client.resetAndDestroy();
+              upstream.resetAndDestroy();
+              return;
+            }
+          }
+          if (!to.write(chunk)) {
+            from.pause();
+            to.once('drain', () => from.resume());
+          }
+        });
+      };
+      forward(client, upstream);
+      forward(upstream, client);
+      client.resume();
+    };
+    if (opts.delayMs) {
+      stats.delayed++;
+      setTimeout(open, opts.delayMs);
+    } else open();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    host: '127.0.0.1',
+    port,
+    endpoint: `http://127.0.0.1:${port}`,
+    stats,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
