@@ -1,0 +1,316 @@
+import type { Readable } from 'node:stream';
+import type { Bucket, File, Storage } from '@google-cloud/storage';
+import {
+  type ByteRange,
+  type ListEntry,
+  type ListOptions,
+  LithopsError,
+  type ObjectMeta,
+  type StorageBackend,
+  type StorageCallContext,
+  uploadInParts,
+  withRetries,
+} from '@lithops/core/plugin';
+import { gcsStatus, isRetryableGcsError, toLithopsError } from './errors.js';
+import { ResumableSession, type SessionTransport } from './resumable-upload.js';
+
+export const NAME = 'gcp_storage';
+
+export interface GcpStorageBackendOptions {
+  storage: Storage;
+  bucket: string;
+  /** Endpoint shown in error messages (never with credentials). */
+  endpointLabel: string;
+  /** Whether requests to the endpoint carry the SDK's auth headers. */
+  authenticated: boolean;
+  partSize: number;
+  retries: number;
+  timeoutMs: number;
+  deleteConcurrency: number;
+  /** Location of new buckets. */
+  region?: string | undefined;
+}
+
+type Op = Omit<StorageCallContext, 'backend' | 'endpoint'>;
+
+interface ListPage {
+  items?: { name: string; size?: string; etag?: string; updated?: string }[];
+  prefixes?: string[];
+  nextPageToken?: string;
+}
+
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** Google Cloud Storage through `@google-cloud/storage`, with core's retries and error codes. */
+export class GcpStorageBackend implements StorageBackend {
+  readonly name = NAME;
+  readonly bucket: string;
+  private readonly storage: Storage;
+  private readonly transport: SessionTransport;
+
+  constructor(private readonly opts: GcpStorageBackendOptions) {
+    this.storage = opts.storage;
+    this.bucket = opts.bucket;
+    this.transport = {
+      timeoutMs: opts.timeoutMs,
+      headers: async (uri) => {
+        if (!opts.authenticated) return {};
+        const h = await this.storage.authClient.getRequestHeaders(uri);
+        return { ...(h as Record<string, string>) };
+      },
+    };
+  }
+
+  /** Runs one idempotent SDK call with core's bounded backoff; maps the final failure. */
+  private async call<T>(op: Op, fn: (attempt: number) => Promise<T>): Promise<T> {
+    try {
+      return await withRetries(fn, { retries: this.opts.retries, isRetryable: isRetryableGcsError });
+    } catch (e) {
+      throw this.fail(op, e);
+    }
+  }
+
+  private fail(op: Op, e: unknown): LithopsError {
+    if (LithopsError.isInstance(e)) return e;
+    return toLithopsError(e, { ...op, backend: NAME, endpoint: this.opts.endpointLabel });
+  }
+
+  private file(bucket: string, key: string): File {
+    return this.storage.bucket(bucket).file(key);
+  }
+
+  async putObject(bucket: string, key: string, body: Uint8Array | Readable): Promise<void> {
+    const op = { op: 'putObject', bucket, key };
+    const file = this.file(bucket, key);
+    const contentType = 'application/octet-stream';
+    try {
+      await uploadInParts<ResumableSession>(
+        body,
+        // Sessions take chunks in order, so parts go one at a time (the session serializes them).
+        { partSize: this.opts.partSize, concurrency: 1 },
+        {
+          putSingle: (bytes) =>
+            withRetries(
+              () => file.save(asBuffer(bytes), { resumable: false, validation: 'crc32c', contentType }),
+              { retries: this.opts.retries, isRetryable: isRetryableGcsError },
+            ),
+          start: async () => {
+            const [uri] = await withRetries(() => file.createResumableUpload({ metadata: { contentType } }), {
+              retries: this.opts.retries,
+              isRetryable: isRetryableGcsError,
+            });
+            return new ResumableSession(uri, this.transport);
+          },
+          uploadPart: (session, _n, bytes) => this.sendPart(session, bytes),
+          complete: async (session) => {
+            await this.chain(session, () =>
+              withRetries((attempt) => session.finish(attempt > 0), {
+                retries: this.opts.retries,
+                isRetryable: isRetryableGcsError,
+              }),
+            );
+            const bad = session.verify();
+            if (bad) {
+              await file.delete({ ignoreNotFound: true }).catch(() => {});
+              throw new LithopsError(
+                'INTERNAL',
+                `Upload of "${key}" to bucket "${bucket}" was corrupted (${bad}).`,
+                {
+                  backend: NAME,
+                  hint: 'The object was removed; write it again.',
+                },
+              );
+            }
+          },
+          abort: async (session) => {
+            if (!session.finished) await session.cancel();
+          },
+        },
+      );
+    } catch (e) {
+      throw this.fail(op, e);
+    }
+  }
+
+  /** Per-session queue: `uploadInParts` may start two parts at once, a session takes one at a time. */
+  private readonly queues = new WeakMap<ResumableSession, Promise<unknown>>();
+  private chain<T>(session: ResumableSession, fn: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(session) ?? Promise.resolve();
+    const next = prev.then(fn);
+    this.queues.set(
+      session,
+      next.catch(() => {}),
+    );
+    return next;
+  }
+
+  private sendPart(session: ResumableSession, bytes: Uint8Array): Promise<string> {
+    // A part shorter than the part size is the last one: it closes the session with the total size.
+    const last = bytes.length < this.opts.partSize;
+    return this.chain(session, async () => {
+      const at = session.begin(bytes);
+      await withRetries((attempt) => session.sendChunk(bytes, at, last, attempt > 0), {
+        retries: this.opts.retries,
+        isRetryable: isRetryableGcsError,
+      });
+      return String(at.start);
+    });
+  }
+
+  async getObject(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Uint8Array> {
+    const file = this.file(bucket, key);
+    return this.call({ op: 'getObject', bucket, key }, async () => {
+      const [buf] = opts.range
+        ? await file.download({ start: opts.range[0], end: opts.range[1], validation: false })
+        : await file.download({ validation: 'crc32c' });
+      return buf;
+    });
+  }
+
+  async getObjectStream(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Readable> {
+    const file = this.file(bucket, key);
+    // Resolve only once the response headers are in, so a missing key fails here, not mid-stream.
+    return this.call(
+      { op: 'getObjectStream', bucket, key },
+      () =>
+        new Promise<Readable>((resolve, reject) => {
+          const stream = file.createReadStream(
+            opts.range
+              ? { start: opts.range[0], end: opts.range[1], validation: false }
+              : { validation: 'crc32c' },
+          );
+          const onError = (e: unknown) => reject(e);
+          stream.once('error', onError);
+          stream.once('response', (res: { statusCode?: number }) => {
+            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) {
+              stream.off('error', onError);
+              resolve(stream);
+            }
+          });
+          // The SDK starts the request on the first read; ask for nothing so no data is consumed.
+          stream.read(0);
+        }),
+    );
+  }
+
+  async headObject(bucket: string, key: string): Promise<ObjectMeta> {
+    const file = this.file(bucket, key);
+    return this.call({ op: 'headObject', bucket, key }, async () => {
+      const [md] = await file.getMetadata();
+      return {
+        size: Number(md.size ?? 0),
+        ...(md.etag ? { etag: md.etag } : {}),
+        ...(md.updated ? { lastModified: new Date(md.updated) } : {}),
+      };
+    });
+  }
+
+  async deleteObjects(bucket: string, keys: readonly string[]): Promise<void> {
+    // The JSON API has no multi-delete in this SDK: delete one by one, a bounded number at a time.
+    let next = 0;
+    let failed: unknown;
+    const worker = async () => {
+      while (next < keys.length && failed === undefined) {
+        const key = keys[next++]!;
+        try {
+          await this.call({ op: 'deleteObjects', bucket, key }, async () => {
+            try {
+              await this.file(bucket, key).delete();
+            } catch (e) {
+              // A missing key is fine; a missing bucket is not (the message tells them apart).
+              if (gcsStatus(e) === 404 && !/bucket does not exist/i.test(String((e as Error).message)))
+                return;
+              throw e;
+            }
+          });
+        } catch (e) {
+          failed ??= e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.deleteConcurrency, keys.length) }, worker));
+    if (failed !== undefined) throw failed;
+  }
+
+  async *listObjects(bucket: string, opts: ListOptions = {}): AsyncIterable<ListEntry> {
+    const b: Bucket = this.storage.bucket(bucket);
+    let pageToken: string | undefined;
+    const seenPrefixes = new Set<string>();
+    do {
+      const token = pageToken;
+      const page = await this.call({ op: 'listObjects', bucket }, async () => {
+        const [, , response] = await b.getFiles({
+          autoPaginate: false,
+          maxResults: 1000,
+          ...(opts.prefix ? { prefix: opts.prefix } : {}),
+          ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+          ...(token ? { pageToken: token } : {}),
+        });
+        return (response ?? {}) as ListPage;
+      });
+      // A page holds items and prefixes apart; merge them into one key-ordered run.
+      const entries: ListEntry[] = [];
+      for (const it of page.items ?? []) {
+        entries.push({
+          type: 'object',
+          key: it.name,
+          size: Number(it.size ?? 0),
+          ...(it.etag ? { etag: it.etag } : {}),
+          ...(it.updated ? { lastModified: new Date(it.updated) } : {}),
+        });
+      }
+      for (const p of page.prefixes ?? []) {
+        if (seenPrefixes.has(p)) continue;
+        seenPrefixes.add(p);
+        entries.push({ type: 'prefix', prefix: p });
+      }
+      entries.sort((x, y) =>
+        byteOrder(x.type === 'object' ? x.key : x.prefix, y.type === 'object' ? y.key : y.prefix),
+      );
+      yield* entries;
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+  }
+
+  async bucketExists(bucket: string): Promise<boolean> {
+    return this.call(
+      { op: 'bucketExists', bucket },
+      async () => (await this.storage.bucket(bucket).exists())[0],
+    );
+  }
+
+  async createBucket(bucket: string): Promise<void> {
+    await this.call({ op: 'createBucket', bucket }, async () => {
+      try {
+        await this.storage.createBucket(bucket, this.opts.region ? { location: this.opts.region } : {});
+      } catch (e) {
+        // 409: it exists already (ours, from an earlier attempt, or someone else's, which exists() tells).
+        if (gcsStatus(e) === 409 && (await this.storage.bucket(bucket).exists())[0]) return;
+        throw e;
+      }
+    });
+  }
+
+  async deleteBucket(bucket: string): Promise<void> {
+    await this.call({ op: 'deleteBucket', bucket }, async () => {
+      try {
+        await this.storage.bucket(bucket).delete();
+      } catch (e) {
+        if (gcsStatus(e) === 404) return;
+        throw e;
+      }
+    });
+  }
+
+  getClient(): Storage {
+    return this.storage;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {}
+}

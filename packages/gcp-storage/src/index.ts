@@ -1,0 +1,49 @@
+/**
+ * `storage: gcp_storage` — Google Cloud Storage for Lithops.
+ *
+ * ```yaml
+ * lithops: { storage: gcp_storage }
+ * gcp: { credentials_path: ./key.json, region: us-east1 }
+ * gcp_storage: { storage_bucket: my-lithops-data }
+ * ```
+ * @packageDocumentation
+ */
+import { defineStorageBackend, LithopsError } from '@lithops/core/plugin';
+import { GcpStorageBackend, NAME } from './backend.js';
+import { createGcsClient } from './client.js';
+import { gcpSectionSchema, gcpStorageSectionSchema } from './config.js';
+
+export { GcpStorageBackend, type GcpStorageBackendOptions } from './backend.js';
+export {
+  type GcpSection,
+  type GcpStorageSection,
+  gcpSectionSchema,
+  gcpStorageSectionSchema,
+} from './config.js';
+
+export default defineStorageBackend({
+  name: NAME,
+  configSchema: gcpStorageSectionSchema,
+  create(config, ctx) {
+    const parsed = gcpSectionSchema.safeParse(ctx.config.gcp ?? {});
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((i) => `gcp.${i.path.map(String).join('.')}: ${i.message}`);
+      throw new LithopsError('CONFIG_INVALID', `Invalid configuration:\n  ${lines.join('\n  ')}\n`, {
+        backend: NAME,
+        hint: 'Fix the gcp section of the config.',
+      });
+    }
+    const client = createGcsClient(parsed.data, config, ctx.configDir);
+    return new GcpStorageBackend({
+      storage: client.storage,
+      bucket: config.storage_bucket,
+      endpointLabel: client.endpointLabel,
+      authenticated: client.authenticated,
+      partSize: config.part_size,
+      retries: config.retries,
+      timeoutMs: Math.round(config.request_timeout * 1000),
+      deleteConcurrency: config.delete_concurrency,
+      region: parsed.data.region,
+    });
+  },
+});
