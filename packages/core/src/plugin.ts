@@ -2,7 +2,7 @@
  * Everything a backend author needs: `import { defineStorageBackend, z } from '@lithops/core/plugin'`.
  * @packageDocumentation
  */
-export { z } from 'zod';
+export { z } from 'zod/v3';
 export { LithopsError, type LithopsErrorCode, type LithopsErrorOptions } from './errors.js';
 export type {
   BackendLimits,
@@ -41,3 +41,6 @@ export {
   storageError,
 } from './storage/errors.js';
 export { DEFAULT_PART_SIZE, type PartUploader, readParts, uploadInParts } from './storage/parts.js';
+export { compareKeys, listPages, mergeListPage } from './storage/listing.js';
+export { parseConfig } from './config/zod-error.js';
+export { takeBytes } from './storage/streams.js';

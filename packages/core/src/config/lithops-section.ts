@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /** The `lithops:` section, with Lithops' key names and defaults. */
 export const lithopsSectionSchema = z.strictObject({

@@ -1,10 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { createRequire } from 'node:module';
 import { LithopsError } from '../errors.js';
 import { type LithopsSection, lithopsSectionSchema } from './lithops-section.js';
 import { parseConfig } from './zod-error.js';
+
+// yaml is loaded only when a config file exists (it is slow to import).
+const require = createRequire(import.meta.url);
 
 export type RawConfig = Record<string, unknown>;
 
@@ -51,6 +54,7 @@ function readYaml(path: string): RawConfig {
       cause: e,
     });
   }
+  const { parse: parseYaml, YAMLParseError } = require('yaml') as typeof import('yaml');
   try {
     const doc = parseYaml(text) as unknown;
     if (doc === null || doc === undefined) return {};

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 import { LithopsError } from '../errors.js';
 
 function distance(a: string, b: string): number {
@@ -34,8 +34,9 @@ function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   for (const p of path) {
     const shape = (s as { shape?: Record<string, unknown> }).shape;
     s = shape?.[String(p)];
-    while (s && typeof s === 'object' && 'unwrap' in s && typeof (s as { unwrap: unknown }).unwrap === 'function') {
-      s = (s as { unwrap(): unknown }).unwrap();
+    // Look through optional/default/nullable wrappers to the object inside.
+    while (s && typeof s === 'object' && (s as { _def?: { innerType?: unknown } })._def?.innerType) {
+      s = (s as { _def: { innerType: unknown } })._def.innerType;
     }
   }
   const shape = (s as { shape?: Record<string, unknown> } | undefined)?.shape;
@@ -47,7 +48,7 @@ function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
  * and what was expected there.
  */
 export function parseConfig<T>(
-  schema: z.ZodType<T>,
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
   value: unknown,
   where: { source: string; section: string; backend?: string },
 ): T {

@@ -142,13 +142,16 @@ export class FunctionExecutor implements AsyncDisposable {
     positive('timeout', opts.timeout, false);
     positive('runtimeMemory', opts.runtimeMemory, true);
     opts.signal?.throwIfAborted();
+    // Backends start (and the localhost pool warms up) while the function is prepared.
+    const backends = this.backends();
+    backends.catch(() => {});
     const shipped = await shipFunction(fn, { includeModules: opts.includeModules, excludeModules: opts.excludeModules, cacheDir: bundleCacheDir() });
     const data = await encodeCallData(iterdata, {
       extraArgs: opts.extraArgs,
       dataLimitBytes: l.data_limit * 2 ** 20,
       resolve: (item) => (item instanceof ResponseFuture ? this.resultOf(item) : item),
     });
-    const b = await this.backends();
+    const b = await backends;
     this.assertOpen();
     const chunksize = opts.chunksize ?? l.chunksize;
     const timeoutSec = opts.timeout ?? l.execution_timeout;

@@ -28,6 +28,7 @@ class LocalhostComputeBackend implements ComputeBackend {
         for (const l of this.listeners) l(e);
       },
     });
+    this.pool.start();
   }
 
   async deployRuntime(spec: RuntimeSpec): Promise<RuntimeInfo> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /** The `localhost:` section, shared by the localhost compute and storage backends. */
 export const localhostSectionSchema = z.strictObject({

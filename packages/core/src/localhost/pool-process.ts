@@ -29,6 +29,7 @@ async function init(m: PoolInit): Promise<void> {
     const lithops = lithopsSectionSchema.parse(m.storageConfig.raw.lithops ?? {});
     const storage = await createStorageBackend({ ...m.storageConfig, lithops });
     const threads = new CallThreads(new URL('../worker/call-thread.js', import.meta.url), { storageConfig: m.storageConfig });
+    threads.warm();
     env = { workerId: m.workerId, storage, sink, threads, bundleDir: m.bundleDir, cacheCallData: true };
     send({ type: 'ready' });
     void drain();

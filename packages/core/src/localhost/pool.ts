@@ -47,6 +47,12 @@ export class ProcessPool {
 
   constructor(private readonly opts: PoolOptions) {}
 
+  /** Starts the processes ahead of the first call (they stay unref'd while idle). */
+  start(): void {
+    while (!this.closed && this.procs.length < this.opts.size) this.spawn();
+    this.updateRefs();
+  }
+
   submit(payload: InvocationPayload): void {
     if (this.closed) throw new LithopsError('ABORTED', 'The executor is closed.', { backend: 'localhost' });
     this.queue.push({ seq: ++this.seq, payload, reported: new Set() });
@@ -190,8 +196,16 @@ export class ProcessPool {
       await new Promise((r) => setTimeout(r, 20));
     }
     const exits = this.procs.map((p) => new Promise<void>((r) => (p.child.exitCode !== null || p.child.signalCode ? r() : p.child.once('exit', () => r()))));
+    // Keep the loop alive until every exit is seen (unref'd handles would let it end first),
+    // and escalate to SIGKILL for a process that ignores SIGTERM.
+    const keepAlive = setInterval(() => {}, 1000);
+    const escalate = setTimeout(() => {
+      for (const p of this.procs) p.child.kill('SIGKILL');
+    }, 3000);
     for (const p of this.procs) p.child.kill();
     await Promise.all(exits);
+    clearInterval(keepAlive);
+    clearTimeout(escalate);
     this.procs = [];
   }
 }

@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodType, ZodTypeDef } from 'zod/v3';
 import type { Logger } from '../util/logger.js';
 import type { ComputeBackend } from './compute-backend.js';
 import type { StorageBackend } from './storage-backend.js';
@@ -25,7 +25,7 @@ interface DefinitionBase<C> {
   name: string;
   specVersion: typeof SPEC_VERSION;
   /** Validates the `<name>:` section; defaults live here. */
-  configSchema: ZodType<C>;
+  configSchema: ZodType<C, ZodTypeDef, unknown>;
 }
 
 export interface ComputeBackendDefinition<C = unknown> extends DefinitionBase<C> {

@@ -1,6 +1,5 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { resolve as resolveModule } from 'import-meta-resolve';
 import { LithopsError } from '../errors.js';
 import type { BackendDefinition, ComputeBackendDefinition, StorageBackendDefinition } from './define.js';
 import { SPEC_VERSION } from './define.js';
@@ -37,10 +36,11 @@ function isRelative(spec: string): boolean {
 }
 
 /** Resolves a module specifier from the config's folder, then the project (cwd), then core itself. */
-function resolveSpecifier(spec: string, configDir: string): string | undefined {
+async function resolveSpecifier(spec: string, configDir: string): Promise<string | undefined> {
   if (isRelative(spec)) {
     return spec.startsWith('file:') ? spec : pathToFileURL(resolvePath(configDir, spec)).href;
   }
+  const { resolve: resolveModule } = await import('import-meta-resolve');
   const parents = [configDir, process.cwd()].map((d) => pathToFileURL(`${resolvePath(d)}/`).href);
   parents.push(import.meta.url);
   for (const parent of parents) {
@@ -84,7 +84,7 @@ export function loadBackendDefinition<K extends Kind>(kind: K, name: string, con
 }
 
 async function importDefinition(kind: Kind, name: string, spec: string, configDir: string): Promise<BackendDefinition> {
-  const url = resolveSpecifier(spec, configDir);
+  const url = await resolveSpecifier(spec, configDir);
   const pkg = BUILTIN_BACKENDS[name];
   if (!url) {
     const hint = pkg

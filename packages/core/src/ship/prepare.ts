@@ -100,7 +100,7 @@ async function prepare(fn: Function, opts: ShipOptions): Promise<ShippedFunction
       return { ...b, name, origin: `${file} (export ${exportName})` };
     }
   }
-  const { names, source, wrapped } = capturedNames(fn);
+  const { names, source, wrapped } = await capturedNames(fn);
   if (names.length > 0) throw closureError(fn, names, file && isEntryScript(file) ? 'entry' : 'closure');
   const code = Buffer.from(moduleFromSource(fn, source, wrapped));
   return { code, sha256: sha256(code), name, origin: file ? `${file} (by source)` : 'source' };

@@ -1,5 +1,4 @@
 import { LithopsError } from '../errors.js';
-import { freeVariables, parseFunctionSource } from './free-variables.js';
 
 /** Helpers that transpilers inject into function bodies; the worker defines them. */
 export const INJECTED_HELPERS = ['__name', '__publicField', '__privateAdd', '__privateGet', '__privateSet', '__async'];
@@ -7,13 +6,14 @@ export const INJECTED_HELPERS = ['__name', '__publicField', '__privateAdd', '__p
 const ALWAYS = new Set(['arguments', 'undefined', 'NaN', 'Infinity', 'globalThis', ...INJECTED_HELPERS]);
 
 /** Names the function reads from its surroundings that are not globals. */
-export function capturedNames(fn: Function): { names: string[]; source: string; wrapped: boolean } {
+export async function capturedNames(fn: Function): Promise<{ names: string[]; source: string; wrapped: boolean }> {
   const source = fn.toString();
   if (/\{\s*\[native code\]\s*\}$/.test(source)) {
     throw new LithopsError('INVALID_ARGUMENT', `Function ${fn.name || '(anonymous)'} is native or bound and has no source to ship.`, {
       hint: 'Pass a function written in JavaScript/TypeScript (not a .bind() result).',
     });
   }
+  const { freeVariables, parseFunctionSource } = await import('./free-variables.js');
   const { node, wrapped } = parseFunctionSource(source);
   const names = [...freeVariables(node)].filter((n) => !ALWAYS.has(n) && !(n in globalThis));
   return { names, source, wrapped };

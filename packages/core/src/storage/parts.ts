@@ -66,7 +66,13 @@ export async function uploadInParts<U>(
   const second = first.done ? first : await parts.next();
   if (second.done) return up.putSingle(first.done ? new Uint8Array(0) : first.value);
 
-  const upload = await up.start();
+  let upload: U;
+  try {
+    upload = await up.start();
+  } catch (e) {
+    if (!(body instanceof Uint8Array)) body.destroy();
+    throw e;
+  }
   const done: { partNumber: number; tag: string }[] = [];
   const inflight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;

@@ -43,6 +43,11 @@ export class CallThreads {
     return s;
   }
 
+  /** Starts the thread for this heap limit ahead of its first call. */
+  warm(memoryMb = 0): void {
+    this.slot(memoryMb);
+  }
+
   /** Runs one call; never rejects: every failure is an outcome. */
   run(req: Omit<CallRequest, 'type' | 'seq'>, timeoutSec: number, memoryMb = 0, signal?: AbortSignal): Promise<CallOutcome> {
     const s = this.slot(memoryMb);
