@@ -1,0 +1,41 @@
+// Runs every package's tests through turbo, then prints the totals over all packages as one
+// plain line, `N passed, N failed`, which CI reads. Exits non-zero on any failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const workspaces = ['packages', 'apps', 'examples']
+  .filter((d) => existsSync(join(root, d)))
+  .flatMap((d) => readdirSync(join(root, d)).map((p) => join(root, d, p)))
+  .filter((dir) => {
+    const pkg = join(dir, 'package.json');
+    return existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).scripts?.test;
+  });
+for (const dir of workspaces) rmSync(join(dir, 'test-results.json'), { force: true });
+
+const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const missing = [];
+for (const dir of workspaces) {
+  const file = join(dir, 'test-results.json');
+  if (!existsSync(file)) {
+    missing.push(dir.slice(root.length));
+    continue;
+  }
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+}
+// A package whose tests did not report (crashed, failed to build) counts as a failure.
+failed += missing.length;
+if (missing.length) console.error(`[test-all] no test results from: ${missing.join(', ')}`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || turbo.status !== 0 ? 1 : 0);
