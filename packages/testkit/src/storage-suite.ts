@@ -10,6 +10,19 @@ export interface StorageBackendFixture {
   bucket: string;
   /** Stops servers and disposes the backend. */
   teardown?: () => Promise<void>;
+  /** Known deviations of an emulator from the real service, each still checked in its own way. */
+  quirks?: {
+    /**
+     * The server orders a listing segment by segment (`a/b` before `a.b/c`), as s3rver does;
+     * S3 and the others order by UTF-8 bytes (`a.b/c` first, as "." < "/").
+     */
+    listsBySegment?: boolean;
+    /**
+     * With a delimiter, a common prefix that holds only objects two or more levels down is not
+     * reported (s3rver prunes those folders); such prefixes are then left out of the check.
+     */
+    delimiterMissesDeepPrefixes?: boolean;
+  };
 }
 
 export interface StorageSuiteOptions {
@@ -61,6 +74,17 @@ function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
+/** Listing order of a server that walks folders: segment by segment, each by bytes. */
+function segmentOrder(a: string, b: string): number {
+  const sa = a.split('/');
+  const sb = b.split('/');
+  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+    const c = byteOrder(sa[i]!, sb[i]!);
+    if (c !== 0) return c;
+  }
+  return sa.length - sb.length;
+}
+
 /** Runs `fn` over `items` with at most `limit` in flight. */
 async function pool<T>(
   items: readonly T[],
@@ -103,6 +127,8 @@ export function describeStorageBackend(
     let bucket: string;
     const run = `conformance-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const k = (key: string) => `${run}/${key}`;
+    const listOrder = (a: string, b: string) =>
+      fx.quirks?.listsBySegment ? segmentOrder(a, b) : byteOrder(a, b);
 
     beforeAll(async () => {
       fx = await factory();
@@ -230,11 +256,13 @@ export function describeStorageBackend(
       }
       const listed = (await collect(s.listObjects(bucket, { prefix: k('') }))).map(entryName);
       const mine = listed.filter((n) => n.startsWith(k('unicode/')) || n.startsWith(k('slashes/')));
-      expect(mine).toEqual(keys.map(k).sort(byteOrder));
+      expect(mine).toEqual(keys.map(k).sort(listOrder));
       const top = await collect(s.listObjects(bucket, { prefix: k('slashes/'), delimiter: '/' }));
-      expect(top.map(entryName)).toEqual(
-        [k('slashes/a/'), k('slashes/x.y/'), k('slashes/x/')].sort(byteOrder),
-      );
+      // Membership here; the order of prefixes among objects is checked with 1,500 keys below.
+      // slashes/a/ holds only deep objects.
+      const prefixes = [k('slashes/x.y/'), k('slashes/x/')];
+      if (!fx.quirks?.delimiterMissesDeepPrefixes) prefixes.push(k('slashes/a/'));
+      expect(top.map(entryName).sort(byteOrder)).toEqual(prefixes.sort(byteOrder));
       expect(top.every((e) => e.type === 'prefix')).toBe(true);
     });
 
@@ -258,10 +286,10 @@ export function describeStorageBackend(
           expect(all.length).toBe(1500);
           const entries = await collect(s.listObjects(bucket, { prefix: k('list/') }));
           expect(entries.every((e) => e.type === 'object')).toBe(true);
-          expect(entries.map(entryName)).toEqual(all.map(k).sort(byteOrder));
+          expect(entries.map(entryName)).toEqual(all.map(k).sort(listOrder));
           const sized = entries[0];
           expect(sized?.type === 'object' && sized.size).toBe(
-            Buffer.byteLength(all.slice().sort(byteOrder)[0]!),
+            Buffer.byteLength(all.slice().sort(listOrder)[0]!),
           );
         },
         slow,
@@ -271,7 +299,7 @@ export function describeStorageBackend(
         'lists objects and common prefixes with a delimiter, across pages',
         async () => {
           const entries = await collect(s.listObjects(bucket, { prefix: k('list/'), delimiter: '/' }));
-          const expected = [...top.map(k), ...folders.map((f) => k(`list/${f}/`))].sort(byteOrder);
+          const expected = [...top.map(k), ...folders.map((f) => k(`list/${f}/`))].sort(listOrder);
           expect(entries.map(entryName)).toEqual(expected);
           expect(entries.filter((e) => e.type === 'prefix').length).toBe(4);
         },
@@ -282,7 +310,7 @@ export function describeStorageBackend(
         const entries = await collect(s.listObjects(bucket, { prefix: k('list/o00') }));
         const expected = all.filter((key) => key.startsWith('list/o00')).map(k);
         expect(expected.length).toBe(200);
-        expect(entries.map(entryName)).toEqual(expected.sort(byteOrder));
+        expect(entries.map(entryName)).toEqual(expected.sort(listOrder));
       });
 
       it('lists lazily: stopping early is fine', async () => {
@@ -291,7 +319,7 @@ export function describeStorageBackend(
           seen.push(entryName(e));
           if (seen.length === 3) break;
         }
-        expect(seen).toEqual(all.map(k).sort(byteOrder).slice(0, 3));
+        expect(seen).toEqual(all.map(k).sort(listOrder).slice(0, 3));
       });
 
       it('lists nothing under a prefix with no keys', async () => {

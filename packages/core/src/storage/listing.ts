@@ -33,7 +33,9 @@ export function mergeListPage(objects: readonly ObjectInfo[], prefixes: readonly
  * that a server repeats at the top of the next page (s3rver does) is given once.
  */
 export async function* listPages(
-  fetchPage: (token: string | undefined) => Promise<{ entries: readonly ListEntry[]; next?: string | undefined }>,
+  fetchPage: (
+    token: string | undefined,
+  ) => Promise<{ entries: readonly ListEntry[]; next?: string | undefined }>,
 ): AsyncGenerator<ListEntry> {
   let token: string | undefined;
   let lastPrefix: string | undefined;

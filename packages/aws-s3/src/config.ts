@@ -1,0 +1,32 @@
+import { z } from '@lithops/core/plugin';
+
+/** The `aws_s3:` section, with Lithops' keys. */
+export const awsS3SectionSchema = z
+  .object({
+    /** Bucket for Lithops' job data. */
+    storage_bucket: z.string().min(1),
+    /** Region of the bucket; default `aws.region`, then the SDK's (AWS_REGION), then us-east-1. */
+    region: z.string().min(1).optional(),
+    /** S3-compatible endpoint (MinIO, Ceph, s3rver); addressed path-style. */
+    endpoint: z.string().url().optional(),
+    /** Seconds to wait for a TCP connection before the attempt fails. */
+    connect_timeout: z.number().positive().default(5),
+    /** Seconds a request may stay idle (no bytes) before the attempt fails. */
+    read_timeout: z.number().positive().default(60),
+    /** Retries of a failed request (connection reset, 5xx, throttling), with jittered backoff. */
+    retries: z.number().int().nonnegative().default(4),
+  })
+  .strict();
+
+/** The shared `aws:` section (also read by aws_lambda, so unknown keys are left alone). */
+export const awsSectionSchema = z
+  .object({
+    access_key_id: z.string().min(1).optional(),
+    secret_access_key: z.string().min(1).optional(),
+    session_token: z.string().min(1).optional(),
+    region: z.string().min(1).optional(),
+  })
+  .passthrough();
+
+export type AwsS3Section = z.output<typeof awsS3SectionSchema>;
+export type AwsSection = z.output<typeof awsSectionSchema>;

@@ -1,0 +1,19 @@
+import { describeStorageBackend, startS3rver } from '@lithops/testkit';
+import { makeBackend } from './make.js';
+
+describeStorageBackend('aws_s3 on s3rver', async () => {
+  const s3 = await startS3rver({ buckets: ['conformance'] });
+  const storage = await makeBackend(
+    { storage_bucket: 'conformance', endpoint: s3.endpoint },
+    { access_key_id: s3.accessKeyId, secret_access_key: s3.secretAccessKey, region: s3.region },
+  );
+  return {
+    storage,
+    bucket: 'conformance',
+    quirks: { listsBySegment: true, delimiterMissesDeepPrefixes: true },
+    teardown: async () => {
+      await storage[Symbol.asyncDispose]();
+      await s3.stop();
+    },
+  };
+});
