@@ -1,0 +1,6 @@
+import { FloorPool } from './floor-pool.mjs';
+import { availableParallelism } from 'node:os';
+
+const pool = new FloorPool(availableParallelism());
+console.log((await pool.run('noop', [1]))[0]);
+pool.close();
