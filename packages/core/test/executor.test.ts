@@ -98,6 +98,12 @@ describe('map on localhost', () => {
     expect(err.message).toContain('iterdata[1].conn.onData');
   });
 
+  it('fails a call whose result cannot be sent back with UNSERIALIZABLE naming the path', async () => {
+    const err = await fexec.getResult(await fexec.map(jobs.returnsFunction, [1])).catch((e) => e);
+    expect(LithopsError.is(err, 'UNSERIALIZABLE')).toBe(true);
+    expect(err.message).toContain('result.f');
+  });
+
   it('rebuilds remote errors with name, message, remote stack, code and cause', async () => {
     const fs = await fexec.map(jobs.failOn3, [1, 2, 3, 4]);
     const err = await fexec.getResult(fs).catch((e) => e);

@@ -4,6 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { assertCloneable } from '../codec/cloneable.js';
 import { decode, encode } from '../codec/codec.js';
 import '../storage/embedded.js';
 import type { StorageBackend } from '../plugin/storage-backend.js';
@@ -90,6 +91,8 @@ async function run(req: CallRequest): Promise<CallReply> {
     const fnEnd = Date.now();
     let bytes: Uint8Array;
     try {
+      // msgpackr would drop a function silently: check first, naming the path.
+      assertCloneable(result, 'result');
       bytes = encode(result);
     } catch (e) {
       return { type: 'done', seq: req.seq, ok: false, unserializable: true, error: serializeError(e), fnStart, fnEnd, output: capture.take() };
