@@ -1,5 +1,5 @@
-import { FloorPool } from './floor-pool.mjs';
 import { availableParallelism } from 'node:os';
+import { FloorPool } from './floor-pool.mjs';
 
 const pool = new FloorPool(availableParallelism());
 console.log((await pool.run('noop', [1]))[0]);

@@ -3,7 +3,9 @@ import { fork } from 'node:child_process';
 /** The floor: N forked processes, each given the next task when it returns one. */
 export class FloorPool {
   constructor(size) {
-    this.procs = Array.from({ length: size }, () => fork(new URL('./floor-worker.mjs', import.meta.url), [], { serialization: 'advanced' }));
+    this.procs = Array.from({ length: size }, () =>
+      fork(new URL('./floor-worker.mjs', import.meta.url), [], { serialization: 'advanced' }),
+    );
     this.ready = Promise.all(this.procs.map((p) => new Promise((r) => p.once('spawn', r))));
   }
 

@@ -11,7 +11,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const size = availableParallelism();
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const pct = (xs, p) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const now = () => performance.now();
 
 const fexec = new FunctionExecutor({ config: { localhost: { worker_processes: size } } });
@@ -24,7 +25,15 @@ const quiet = { showProgressbar: false };
 const rows = [];
 function report(name, unit, ours, theirs, higherIsBetter, target) {
   const ratio = higherIsBetter ? median(ours) / median(theirs) : median(theirs) / median(ours);
-  rows.push({ name, unit, oursMin: Math.min(...ours), oursMed: median(ours), floorMed: median(theirs), ratio, target });
+  rows.push({
+    name,
+    unit,
+    oursMin: Math.min(...ours),
+    oursMed: median(ours),
+    floorMed: median(theirs),
+    ratio,
+    target,
+  });
 }
 
 console.log(`[bench] ${size} workers, loadavg before: ${loadavg()}`);
@@ -74,8 +83,24 @@ console.log(`[bench] ${size} workers, loadavg before: ${loadavg()}`);
     await floor.run('noop', [i]);
     b.push(now() - t);
   }
-  rows.push({ name: 'round trip p50', unit: 'ms', oursMin: Math.min(...a), oursMed: median(a), floorMed: median(b), ratio: median(a) / median(b), target: '<= 2x floor (ratio = ours/floor)' });
-  rows.push({ name: 'round trip p99', unit: 'ms', oursMin: Math.min(...a), oursMed: pct(a, 99), floorMed: pct(b, 99), ratio: pct(a, 99) / pct(b, 99), target: '(reported)' });
+  rows.push({
+    name: 'round trip p50',
+    unit: 'ms',
+    oursMin: Math.min(...a),
+    oursMed: median(a),
+    floorMed: median(b),
+    ratio: median(a) / median(b),
+    target: '<= 2x floor (ratio = ours/floor)',
+  });
+  rows.push({
+    name: 'round trip p99',
+    unit: 'ms',
+    oursMin: Math.min(...a),
+    oursMed: pct(a, 99),
+    floorMed: pct(b, 99),
+    ratio: pct(a, 99) / pct(b, 99),
+    target: '(reported)',
+  });
 }
 
 // 4. 100 calls each returning 1 MiB: MB/s.
@@ -98,11 +123,23 @@ console.log(`[bench] ${size} workers, loadavg before: ${loadavg()}`);
 {
   globalThis.gc?.();
   const before = process.memoryUsage().rss;
-  const fs = await fexec.map(noop, Array.from({ length: 100_000 }, (_, i) => i), { chunksize: 100 });
+  const fs = await fexec.map(
+    noop,
+    Array.from({ length: 100_000 }, (_, i) => i),
+    { chunksize: 100 },
+  );
   await fexec.wait(fs, quiet);
   globalThis.gc?.();
   const grown = process.memoryUsage().rss - before;
-  rows.push({ name: '100,000 futures: RSS growth', unit: 'bytes/future', oursMin: grown / 1e5, oursMed: grown / 1e5, floorMed: 1024, ratio: (grown / 1e5) / 1024, target: '<= 1 KiB per future (ratio = ours/1KiB)' });
+  rows.push({
+    name: '100,000 futures: RSS growth',
+    unit: 'bytes/future',
+    oursMin: grown / 1e5,
+    oursMed: grown / 1e5,
+    floorMed: 1024,
+    ratio: grown / 1e5 / 1024,
+    target: '<= 1 KiB per future (ratio = ours/1KiB)',
+  });
   void fs;
 }
 
@@ -122,11 +159,21 @@ floor.close();
     a.push(time('./cold-lithops.mjs'));
     b.push(time('./cold-floor.mjs'));
   }
-  rows.push({ name: 'cold process, one call', unit: 'ms', oursMin: Math.min(...a), oursMed: median(a), floorMed: median(b), ratio: median(a) / median(b), target: '<= 2x floor (ratio = ours/floor)' });
+  rows.push({
+    name: 'cold process, one call',
+    unit: 'ms',
+    oursMin: Math.min(...a),
+    oursMed: median(a),
+    floorMed: median(b),
+    ratio: median(a) / median(b),
+    target: '<= 2x floor (ratio = ours/floor)',
+  });
 }
 
 console.log(`[bench] loadavg after: ${loadavg()}`);
 for (const r of rows) {
   const f = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
-  console.log(`${r.name.padEnd(30)} ours min ${f(r.oursMin)} / median ${f(r.oursMed)} ${r.unit}; floor median ${f(r.floorMed)}; ratio ${r.ratio.toFixed(2)}; target ${r.target}`);
+  console.log(
+    `${r.name.padEnd(30)} ours min ${f(r.oursMin)} / median ${f(r.oursMed)} ${r.unit}; floor median ${f(r.floorMed)}; ratio ${r.ratio.toFixed(2)}; target ${r.target}`,
+  );
 }

@@ -1,5 +1,6 @@
 // Writes the package.json shared by every @lithops package (used once per new package).
 import { mkdirSync, writeFileSync } from 'node:fs';
+
 const [dir, name, description, depsJson = '{}', devJson = '{}'] = process.argv.slice(2);
 const isCore = name === '@lithops/core';
 const pkg = {
@@ -24,5 +25,23 @@ const pkg = {
 mkdirSync(`${dir}/src`, { recursive: true });
 mkdirSync(`${dir}/test`, { recursive: true });
 writeFileSync(`${dir}/package.json`, JSON.stringify(pkg, null, 2) + '\n');
-writeFileSync(`${dir}/tsconfig.json`, JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src', 'test'] }, null, 2) + '\n');
-writeFileSync(`${dir}/tsconfig.build.json`, JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { outDir: 'dist', rootDir: 'src' }, include: ['src'] }, null, 2) + '\n');
+writeFileSync(
+  `${dir}/tsconfig.json`,
+  JSON.stringify(
+    { extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true }, include: ['src', 'test'] },
+    null,
+    2,
+  ) + '\n',
+);
+writeFileSync(
+  `${dir}/tsconfig.build.json`,
+  JSON.stringify(
+    {
+      extends: '../../tsconfig.base.json',
+      compilerOptions: { outDir: 'dist', rootDir: 'src' },
+      include: ['src'],
+    },
+    null,
+    2,
+  ) + '\n',
+);

@@ -1,7 +1,6 @@
 import './storage/embedded.js';
 import './localhost/embedded.js';
 
-export * from './plugin.js';
 export { type ConfigOptions, type LoadedConfig, loadConfig } from './config/load.js';
 export {
   FunctionExecutor,
@@ -22,10 +21,10 @@ export {
 export type { Iterdata } from './job/call-data.js';
 export { type CallStats, FuturesList, ResponseFuture } from './job/future.js';
 export { FutureState, type FutureStateName } from './job/job-state.js';
+export * from './plugin.js';
+export { CloudObject } from './storage/cloud-object.js';
 export { createStorageBackend } from './storage/create.js';
 export { LocalhostStorageBackend } from './storage/localhost-backend.js';
-export type { CallContext } from './worker/context.js';
-export { CloudObject } from './storage/cloud-object.js';
 export {
   type FileLocation,
   formatLocation,
@@ -37,3 +36,4 @@ export {
   SCHEME_BACKENDS,
 } from './storage/location.js';
 export { type GetObjectOptions, Storage, type StorageOptions } from './storage/storage.js';
+export type { CallContext } from './worker/context.js';

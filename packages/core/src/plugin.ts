@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export { z } from 'zod/v3';
+export { parseConfig } from './config/zod-error.js';
 export { LithopsError, type LithopsErrorCode, type LithopsErrorOptions } from './errors.js';
 export type {
   BackendLimits,
@@ -31,16 +32,15 @@ export type {
   PrefixInfo,
   StorageBackend,
 } from './plugin/storage-backend.js';
-export type { Logger } from './util/logger.js';
-export type { CallStatus, CallTimings, RemoteErrorData } from './worker/status.js';
-export { backoffDelay, isTransientError, type RetryOptions, withRetries } from './util/retry.js';
 export {
   classifyStorageError,
   type StorageCallContext,
   type StorageFailure,
   storageError,
 } from './storage/errors.js';
-export { DEFAULT_PART_SIZE, type PartUploader, readParts, uploadInParts } from './storage/parts.js';
 export { compareKeys, listPages, mergeListPage } from './storage/listing.js';
-export { parseConfig } from './config/zod-error.js';
+export { DEFAULT_PART_SIZE, type PartUploader, readParts, uploadInParts } from './storage/parts.js';
 export { takeBytes } from './storage/streams.js';
+export type { Logger } from './util/logger.js';
+export { backoffDelay, isTransientError, type RetryOptions, withRetries } from './util/retry.js';
+export type { CallStatus, CallTimings, RemoteErrorData } from './worker/status.js';

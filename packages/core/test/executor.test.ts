@@ -13,7 +13,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as jobs from './fixtures/jobs.js';
 
 const storageDir = mkdtempSync(join(tmpdir(), 'lithops-exec-test-'));
-const config = { lithops: { backend: 'localhost', storage: 'localhost' }, localhost: { worker_processes: 2, storage_dir: storageDir } };
+const config = {
+  lithops: { backend: 'localhost', storage: 'localhost' },
+  localhost: { worker_processes: 2, storage_dir: storageDir },
+};
 const fexec = new FunctionExecutor({ config });
 afterAll(() => fexec.close());
 
@@ -28,14 +31,23 @@ describe('map on localhost', () => {
   });
 
   it('groups calls with chunksize and keeps order', async () => {
-    const fs = await fexec.map(jobs.greet, ['a', 'b', 'c', 'd', 'e'], { chunksize: 2, extraArgs: { punct: '!' } });
-    expect(await fexec.getResult(fs)).toEqual(['hello a! #0', 'hello b! #1', 'hello c! #2', 'hello d! #3', 'hello e! #4']);
+    const fs = await fexec.map(jobs.greet, ['a', 'b', 'c', 'd', 'e'], {
+      chunksize: 2,
+      extraArgs: { punct: '!' },
+    });
+    expect(await fexec.getResult(fs)).toEqual([
+      'hello a! #0',
+      'hello b! #1',
+      'hello c! #2',
+      'hello d! #3',
+      'hello e! #4',
+    ]);
     // Calls of one invocation run on one worker.
     expect(fs[0]!.stats.worker_id).toBe(fs[1]!.stats.worker_id);
   });
 
   it('delivers extraArgs as ctx.extraArgs, never merged into an array input', async () => {
-    const [r] = await fexec.getResult(await fexec.map(jobs.describeInput, [[1, 2]], { extraArgs: { k: 1 } }));
+    const r = (await fexec.getResult(await fexec.map(jobs.describeInput, [[1, 2]], { extraArgs: { k: 1 } })))[0]!;
     expect(r).toEqual({ isArray: true, extra: { k: 1 } });
   });
 
@@ -57,7 +69,10 @@ describe('map on localhost', () => {
     const cyclic: { self?: unknown; n: number } = { n: 1 };
     cyclic.self = cyclic;
     const value = {
-      m: new Map<unknown, unknown>([[1, 'a'], ['k', { z: 2 }]]),
+      m: new Map<unknown, unknown>([
+        [1, 'a'],
+        ['k', { z: 2 }],
+      ]),
       s: new Set([1, 2]),
       d: new Date(86_400_000),
       big: 2n ** 80n,
@@ -66,7 +81,7 @@ describe('map on localhost', () => {
       re: /a+b/gi,
       cyclic,
     };
-    const [out] = await fexec.getResult(await fexec.map(jobs.echo, [value]));
+    const out = (await fexec.getResult(await fexec.map(jobs.echo, [value])))[0]!;
     expect(out.m).toBeInstanceOf(Map);
     expect(out.m.get('k')).toEqual({ z: 2 });
     expect(out.s).toEqual(new Set([1, 2]));
@@ -160,7 +175,9 @@ describe('map on localhost', () => {
   });
 
   it('applies extraEnv per call and restores it after', async () => {
-    const withEnv = await fexec.map(jobs.readEnv, ['LITHOPS_TEST_VAR'], { extraEnv: { LITHOPS_TEST_VAR: 'set' } });
+    const withEnv = await fexec.map(jobs.readEnv, ['LITHOPS_TEST_VAR'], {
+      extraEnv: { LITHOPS_TEST_VAR: 'set' },
+    });
     expect(await fexec.getResult(withEnv)).toEqual(['set']);
     const after = await fexec.map(jobs.readEnv, ['LITHOPS_TEST_VAR', 'LITHOPS_TEST_VAR'], { chunksize: 2 });
     expect(await fexec.getResult(after)).toEqual([undefined, undefined]);
@@ -174,7 +191,7 @@ describe('map on localhost', () => {
 
   it('carries large results through storage', async () => {
     const fs = await fexec.map(jobs.bytes, [3 * 2 ** 20]);
-    const [out] = await fexec.getResult(fs);
+    const out = (await fexec.getResult(fs))[0]!;
     expect(out).toHaveLength(3 * 2 ** 20);
     expect(out[12345]).toBe(7);
   });
@@ -194,7 +211,9 @@ describe('map on localhost', () => {
   });
 
   it('getResult() with no futures returns those not collected yet, in order', async () => {
-    const local = new LocalhostExecutor({ config: { localhost: { worker_processes: 1, storage_dir: storageDir } } });
+    const local = new LocalhostExecutor({
+      config: { localhost: { worker_processes: 1, storage_dir: storageDir } },
+    });
     try {
       await local.map(jobs.double, [1, 2]);
       await local.map(jobs.double, [3]);
@@ -215,7 +234,9 @@ describe('map on localhost', () => {
   });
 
   it('an AbortSignal cancels calls that have not started', async () => {
-    const one = new FunctionExecutor({ config: { localhost: { worker_processes: 1, storage_dir: storageDir } } });
+    const one = new FunctionExecutor({
+      config: { localhost: { worker_processes: 1, storage_dir: storageDir } },
+    });
     try {
       const ac = new AbortController();
       const fs = await one.map(jobs.sleep, [400, 400, 400, 400, 400], { signal: ac.signal });
@@ -242,7 +263,9 @@ describe('map on localhost', () => {
   });
 
   it('rejects bad options clearly', async () => {
-    await expect(fexec.map(jobs.double, [1], { chunksize: 0 })).rejects.toThrow(/chunksize must be a positive integer/);
+    await expect(fexec.map(jobs.double, [1], { chunksize: 0 })).rejects.toThrow(
+      /chunksize must be a positive integer/,
+    );
     await expect(fexec.map(jobs.double, 5 as never)).rejects.toThrow(/iterdata must be an iterable/);
     await expect(fexec.map('nope' as never, [1])).rejects.toThrow(/Expected a function/);
   });

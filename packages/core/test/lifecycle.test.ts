@@ -13,7 +13,10 @@ function run(source: string): Promise<{ code: number | null; ms: number; out: st
   writeFileSync(file, source);
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file], { cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [file], {
+      cwd: join(here, '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -12,7 +12,10 @@ const PLAIN_LEAVES = [Date, RegExp, ArrayBuffer, DataView, Error];
  * Finds the first value that structured clone cannot carry (a function, a symbol, a Promise,
  * a WeakMap, ...) and returns its path from `root`, or undefined when everything can travel.
  */
-export function findUncloneable(value: unknown, root: string): { path: string; what: string; owner?: string } | undefined {
+export function findUncloneable(
+  value: unknown,
+  root: string,
+): { path: string; what: string; owner?: string } | undefined {
   const seen = new Set<object>();
   const visit = (v: unknown, path: string, owner: string | undefined): ReturnType<typeof findUncloneable> => {
     if (typeof v === 'function' || typeof v === 'symbol') return { path, what: describe(v), owner };
@@ -24,12 +27,15 @@ export function findUncloneable(value: unknown, root: string): { path: string; w
       return { path, what: describe(v), owner };
     }
     const proto = Object.getPrototypeOf(v);
-    const cls = proto && proto !== Object.prototype && proto !== Array.prototype ? proto.constructor?.name : undefined;
+    const cls =
+      proto && proto !== Object.prototype && proto !== Array.prototype ? proto.constructor?.name : undefined;
     const ownerHere = owner ?? (cls && !(v instanceof Map) && !(v instanceof Set) ? path : undefined);
     if (v instanceof Map) {
       let i = 0;
       for (const [k, val] of v) {
-        const r = visit(k, `${path}.<key ${i}>`, ownerHere) ?? visit(val, `${path}.get(${JSON.stringify(typeof k === 'string' ? k : i)})`, ownerHere);
+        const r =
+          visit(k, `${path}.<key ${i}>`, ownerHere) ??
+          visit(val, `${path}.get(${JSON.stringify(typeof k === 'string' ? k : i)})`, ownerHere);
         if (r) return r;
         i++;
       }
@@ -51,7 +57,11 @@ export function findUncloneable(value: unknown, root: string): { path: string; w
       return undefined;
     }
     for (const k of Object.keys(v)) {
-      const r = visit((v as Record<string, unknown>)[k], /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, ownerHere);
+      const r = visit(
+        (v as Record<string, unknown>)[k],
+        /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`,
+        ownerHere,
+      );
       if (r) return r;
     }
     return undefined;
@@ -63,8 +73,15 @@ export function findUncloneable(value: unknown, root: string): { path: string; w
 export function assertCloneable(value: unknown, root: string): void {
   const bad = findUncloneable(value, root);
   if (!bad) return;
-  const where = bad.owner && bad.owner !== bad.path ? `${bad.owner} (it holds ${bad.what} at ${bad.path.slice(bad.owner.length) || '.'})` : `${bad.path} is ${bad.what}`;
-  throw new LithopsError('UNSERIALIZABLE', `Cannot send ${where} to a worker: values must be structured-cloneable.`, {
-    hint: 'Pass plain data (objects, arrays, Map, Set, Date, BigInt, typed arrays); open connections and functions inside the function instead.',
-  });
+  const where =
+    bad.owner && bad.owner !== bad.path
+      ? `${bad.owner} (it holds ${bad.what} at ${bad.path.slice(bad.owner.length) || '.'})`
+      : `${bad.path} is ${bad.what}`;
+  throw new LithopsError(
+    'UNSERIALIZABLE',
+    `Cannot send ${where} to a worker: values must be structured-cloneable.`,
+    {
+      hint: 'Pass plain data (objects, arrays, Map, Set, Date, BigInt, typed arrays); open connections and functions inside the function instead.',
+    },
+  );
 }

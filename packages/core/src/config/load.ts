@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { createRequire } from 'node:module';
 import { LithopsError } from '../errors.js';
 import { type LithopsSection, lithopsSectionSchema } from './lithops-section.js';
 import { parseConfig } from './zod-error.js';
@@ -58,7 +58,8 @@ function readYaml(path: string): RawConfig {
   try {
     const doc = parseYaml(text) as unknown;
     if (doc === null || doc === undefined) return {};
-    if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error('the top level must be a mapping of sections');
+    if (typeof doc !== 'object' || Array.isArray(doc))
+      throw new Error('the top level must be a mapping of sections');
     return doc as RawConfig;
   } catch (e) {
     const where = e instanceof YAMLParseError && e.linePos ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
@@ -82,7 +83,9 @@ export function loadConfig(options: ConfigOptions = {}, env: NodeJS.ProcessEnv =
     raw = structuredClone(options.config);
     source = 'the config option';
   } else {
-    const file = options.configFile ? resolve(options.configFile) : configSearchPaths(env).find((p) => existsSync(p));
+    const file = options.configFile
+      ? resolve(options.configFile)
+      : configSearchPaths(env).find((p) => existsSync(p));
     if (file) {
       raw = readYaml(file);
       source = file;
@@ -94,9 +97,13 @@ export function loadConfig(options: ConfigOptions = {}, env: NodeJS.ProcessEnv =
   }
   const section = { ...((raw.lithops as RawConfig | undefined) ?? {}) };
   if (typeof raw.lithops !== 'undefined' && (typeof raw.lithops !== 'object' || raw.lithops === null)) {
-    throw new LithopsError('CONFIG_INVALID', `Invalid configuration in ${source}: "lithops" must be a mapping.`, {
-      backend: 'config',
-    });
+    throw new LithopsError(
+      'CONFIG_INVALID',
+      `Invalid configuration in ${source}: "lithops" must be a mapping.`,
+      {
+        backend: 'config',
+      },
+    );
   }
   if (options.mode) section.mode = options.mode;
   if (options.backend) section.backend = options.backend;

@@ -67,8 +67,12 @@ export function parseConfig<T>(
     }
     return `${base}: ${issue.message}`;
   });
-  throw new LithopsError('CONFIG_INVALID', `Invalid configuration in ${where.source}:\n  ${lines.join('\n  ')}\n`, {
-    backend: where.backend ?? 'config',
-    hint: 'Fix the key(s) above in that file or in the options passed to the executor.',
-  });
+  throw new LithopsError(
+    'CONFIG_INVALID',
+    `Invalid configuration in ${where.source}:\n  ${lines.join('\n  ')}\n`,
+    {
+      backend: where.backend ?? 'config',
+      hint: 'Fix the key(s) above in that file or in the options passed to the executor.',
+    },
+  );
 }

@@ -23,7 +23,11 @@ export function callError(job: JobState, i: number, backend: string): Error {
       UNSERIALIZABLE: 'Return structured-cloneable data (no functions, sockets, class behaviour).',
       ABORTED: undefined,
     };
-    err = new LithopsError(f.code, `${where} failed: ${f.error.message}`, { backend, hint: hints[f.code], cause: f.error.stack ? rebuildError(f.error) : undefined });
+    err = new LithopsError(f.code, `${where} failed: ${f.error.message}`, {
+      backend,
+      hint: hints[f.code],
+      cause: f.error.stack ? rebuildError(f.error) : undefined,
+    });
   }
   Object.defineProperties(err, {
     callId: { value: callIdOf(i), enumerable: false },

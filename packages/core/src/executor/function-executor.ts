@@ -26,8 +26,21 @@ import {
 import { waitForFutures } from './waiter.js';
 
 type Mode = 'localhost' | 'serverless' | 'standalone';
-const MODE_DEFAULT_BACKEND: Record<Mode, string> = { localhost: 'localhost', serverless: 'aws_lambda', standalone: 'vm' };
-const OWN_OPTIONS = new Set(['config', 'configFile', 'mode', 'backend', 'storage', 'monitoring', 'logLevel', 'closeGraceSec']);
+const MODE_DEFAULT_BACKEND: Record<Mode, string> = {
+  localhost: 'localhost',
+  serverless: 'aws_lambda',
+  standalone: 'vm',
+};
+const OWN_OPTIONS = new Set([
+  'config',
+  'configFile',
+  'mode',
+  'backend',
+  'storage',
+  'monitoring',
+  'logLevel',
+  'closeGraceSec',
+]);
 
 interface Backends {
   storage: StorageBackend;
@@ -40,7 +53,10 @@ type FutureInput<R> = ResponseFuture<R> | readonly ResponseFuture<R>[];
 function positive(name: string, v: unknown, integer: boolean): void {
   if (v === undefined) return;
   if (typeof v !== 'number' || !(v > 0) || (integer && !Number.isInteger(v)) || !Number.isFinite(v)) {
-    throw new LithopsError('INVALID_ARGUMENT', `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}.`);
+    throw new LithopsError(
+      'INVALID_ARGUMENT',
+      `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}.`,
+    );
   }
 }
 
@@ -66,7 +82,8 @@ export class FunctionExecutor implements AsyncDisposable {
     this.config = loadConfig(options);
     const l = this.config.lithops;
     const fileBackend = (this.config.raw.lithops as { backend?: string }).backend;
-    if (l.mode && !explicitBackend && !(options.config || fileBackend !== 'localhost')) l.backend = MODE_DEFAULT_BACKEND[l.mode];
+    if (l.mode && !explicitBackend && !(options.config || fileBackend !== 'localhost'))
+      l.backend = MODE_DEFAULT_BACKEND[l.mode];
     const extra = Object.entries(options).filter(([k, v]) => !OWN_OPTIONS.has(k) && v !== undefined);
     if (extra.length > 0) {
       const section = { ...((this.config.raw[l.backend] as Record<string, unknown> | undefined) ?? {}) };
@@ -86,18 +103,38 @@ export class FunctionExecutor implements AsyncDisposable {
   private async createBackends(): Promise<Backends> {
     const cfg = this.config;
     const name = cfg.lithops.backend;
-    const [def, storage] = await Promise.all([loadBackendDefinition('compute', name, cfg.dir), createStorageBackend(cfg)]);
+    const [def, storage] = await Promise.all([
+      loadBackendDefinition('compute', name, cfg.dir),
+      createStorageBackend(cfg),
+    ]);
     if (cfg.lithops.mode && def.mode !== cfg.lithops.mode) {
-      throw new LithopsError('CONFIG_INVALID', `Backend "${name}" runs in ${def.mode} mode, not ${cfg.lithops.mode} mode.`, {
-        hint: `Use a ${cfg.lithops.mode} backend, or drop the mode setting.`,
-      });
+      throw new LithopsError(
+        'CONFIG_INVALID',
+        `Backend "${name}" runs in ${def.mode} mode, not ${cfg.lithops.mode} mode.`,
+        {
+          hint: `Use a ${cfg.lithops.mode} backend, or drop the mode setting.`,
+        },
+      );
     }
-    const section = parseConfig(def.configSchema, cfg.raw[def.name], { source: cfg.source, section: def.name, backend: def.name });
-    const compute = await def.create(section, { config: cfg.raw, configDir: cfg.dir, log: this.log, storage });
+    const section = parseConfig(def.configSchema, cfg.raw[def.name], {
+      source: cfg.source,
+      section: def.name,
+      backend: def.name,
+    });
+    const compute = await def.create(section, {
+      config: cfg.raw,
+      configDir: cfg.dir,
+      log: this.log,
+      storage,
+    });
     if (!compute.onCallEvent) {
-      throw new LithopsError('PLUGIN_INVALID', `Backend "${name}" reports no call events, and storage monitoring is not available in this version.`, {
-        hint: 'Implement onCallEvent in the backend.',
-      });
+      throw new LithopsError(
+        'PLUGIN_INVALID',
+        `Backend "${name}" reports no call events, and storage monitoring is not available in this version.`,
+        {
+          hint: 'Implement onCallEvent in the backend.',
+        },
+      );
     }
     compute.onCallEvent((e) => this.onEvent(e));
     return { storage, compute, section: (section ?? {}) as Record<string, unknown> };
@@ -111,13 +148,18 @@ export class FunctionExecutor implements AsyncDisposable {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new LithopsError('ABORTED', 'This executor is closed.', { hint: 'Create a new executor.' });
+    if (this.closed)
+      throw new LithopsError('ABORTED', 'This executor is closed.', { hint: 'Create a new executor.' });
   }
 
   private runtimeFor(b: Backends, memoryMb: number): Promise<RuntimeInfo> {
     let r = this.runtimes.get(memoryMb);
     if (!r) {
-      r = b.compute.deployRuntime({ name: String(b.section.runtime ?? 'default'), memoryMb, timeoutSec: this.config.lithops.execution_timeout });
+      r = b.compute.deployRuntime({
+        name: String(b.section.runtime ?? 'default'),
+        memoryMb,
+        timeoutSec: this.config.lithops.execution_timeout,
+      });
       this.runtimes.set(memoryMb, r);
       r.catch(() => this.runtimes.delete(memoryMb));
     }
@@ -125,7 +167,11 @@ export class FunctionExecutor implements AsyncDisposable {
   }
 
   /** Runs `fn` once on `data`. */
-  async callAsync<T, R, A = unknown>(fn: LithopsFunction<T, R, A>, data: T, opts: CallOptions & { extraArgs?: A } = {}): Promise<ResponseFuture<Awaited<R>>> {
+  async callAsync<T, R, A = unknown>(
+    fn: LithopsFunction<T, R, A>,
+    data: T,
+    opts: CallOptions & { extraArgs?: A } = {},
+  ): Promise<ResponseFuture<Awaited<R>>> {
     const fs = await this.map(fn, [data], opts);
     return fs[0]!;
   }
@@ -145,7 +191,11 @@ export class FunctionExecutor implements AsyncDisposable {
     // Backends start (and the localhost pool warms up) while the function is prepared.
     const backends = this.backends();
     backends.catch(() => {});
-    const shipped = await shipFunction(fn, { includeModules: opts.includeModules, excludeModules: opts.excludeModules, cacheDir: bundleCacheDir() });
+    const shipped = await shipFunction(fn, {
+      includeModules: opts.includeModules,
+      excludeModules: opts.excludeModules,
+      cacheDir: bundleCacheDir(),
+    });
     const data = await encodeCallData(iterdata, {
       extraArgs: opts.extraArgs,
       dataLimitBytes: l.data_limit * 2 ** 20,
@@ -156,9 +206,13 @@ export class FunctionExecutor implements AsyncDisposable {
     const chunksize = opts.chunksize ?? l.chunksize;
     const timeoutSec = opts.timeout ?? l.execution_timeout;
     if (chunksize * timeoutSec > b.compute.limits.maxTimeoutSec) {
-      throw new LithopsError('INVALID_ARGUMENT', `An invocation of ${chunksize} calls × ${timeoutSec} s exceeds the ${b.compute.name} limit of ${b.compute.limits.maxTimeoutSec} s.`, {
-        hint: 'Lower chunksize or timeout.',
-      });
+      throw new LithopsError(
+        'INVALID_ARGUMENT',
+        `An invocation of ${chunksize} calls × ${timeoutSec} s exceeds the ${b.compute.name} limit of ${b.compute.limits.maxTimeoutSec} s.`,
+        {
+          hint: 'Lower chunksize or timeout.',
+        },
+      );
     }
     const memoryMb = opts.runtimeMemory ?? (b.section.runtime_memory as number | undefined) ?? 0;
     const jobId = `M${String(this.jobSeq++).padStart(3, '0')}`;
@@ -179,7 +233,11 @@ export class FunctionExecutor implements AsyncDisposable {
       this.bundlesUploaded.set(funcKey, upload);
       upload.catch(() => this.bundlesUploaded.delete(funcKey));
     }
-    const [runtime] = await Promise.all([this.runtimeFor(b, memoryMb), upload, b.storage.putObject(bucket, dataKey, data.bytes)]);
+    const [runtime] = await Promise.all([
+      this.runtimeFor(b, memoryMb),
+      upload,
+      b.storage.putObject(bucket, dataKey, data.bytes),
+    ]);
     this.jobs.set(job.jobKey, job);
 
     const onAbort = () => this.cancelJob(job, b, 'The call was cancelled (AbortSignal) before it started.');
@@ -203,17 +261,26 @@ export class FunctionExecutor implements AsyncDisposable {
       timeoutSec,
       memoryMb: memoryMb || undefined,
       extraEnv: opts.extraEnv,
-      maxInlineResultBytes: Math.min(b.compute.limits.maxPayloadBytes, (b.section.max_inline_result_bytes as number | undefined) ?? 256 * 1024),
+      maxInlineResultBytes: Math.min(
+        b.compute.limits.maxPayloadBytes,
+        (b.section.max_inline_result_bytes as number | undefined) ?? 256 * 1024,
+      ),
     };
     for (let from = 0; from < data.count; from += chunksize) {
       const to = Math.min(data.count, from + chunksize);
       const calls = [];
-      for (let i = from; i < to; i++) calls.push({ callId: callIdOf(i), start: data.offsets[i]!, end: data.offsets[i + 1]! });
+      for (let i = from; i < to; i++)
+        calls.push({ callId: callIdOf(i), start: data.offsets[i]!, end: data.offsets[i + 1]! });
       job.markInvoked(from, to, Date.now());
       try {
         await b.compute.invoke(runtime, { ...base, calls });
       } catch (e) {
-        for (let i = from; i < data.count; i++) job.fail(i, LithopsError.isInstance(e) ? e.code : 'INTERNAL', `Invoking the call failed: ${(e as Error).message}`);
+        for (let i = from; i < data.count; i++)
+          job.fail(
+            i,
+            LithopsError.isInstance(e) ? e.code : 'INTERNAL',
+            `Invoking the call failed: ${(e as Error).message}`,
+          );
         throw e;
       }
     }
@@ -239,7 +306,10 @@ export class FunctionExecutor implements AsyncDisposable {
     }
     const list = fs instanceof ResponseFuture ? [fs] : [...fs];
     for (const f of list) {
-      if (!(f instanceof ResponseFuture)) throw new LithopsError('INVALID_ARGUMENT', `Expected futures, got ${typeof f}.`, { hint: 'Pass what map() or callAsync() returned.' });
+      if (!(f instanceof ResponseFuture))
+        throw new LithopsError('INVALID_ARGUMENT', `Expected futures, got ${typeof f}.`, {
+          hint: 'Pass what map() or callAsync() returned.',
+        });
     }
     return list;
   }
@@ -247,7 +317,10 @@ export class FunctionExecutor implements AsyncDisposable {
   /**
    * Waits for futures (default: all of this executor's) and splits them into done and not done.
    */
-  async wait<R>(fs?: FutureInput<R>, opts: WaitOptions = {}): Promise<{ done: FuturesList<R>; notDone: FuturesList<R> }> {
+  async wait<R>(
+    fs?: FutureInput<R>,
+    opts: WaitOptions = {},
+  ): Promise<{ done: FuturesList<R>; notDone: FuturesList<R> }> {
     const list = this.normalize(fs, false);
     const throwExcept = opts.throwExcept ?? true;
     const { failed } = await waitForFutures({
@@ -270,7 +343,12 @@ export class FunctionExecutor implements AsyncDisposable {
 
   /** Fetches results kept in storage (too large to travel inline) for done futures. */
   private async download(list: readonly ResponseFuture<unknown>[]): Promise<void> {
-    const todo = list.filter((f) => f.job.resultKeys.has(f.index) && f.job.encoded[f.index] === undefined && f.job.state[f.index] === FutureState.Ready);
+    const todo = list.filter(
+      (f) =>
+        f.job.resultKeys.has(f.index) &&
+        f.job.encoded[f.index] === undefined &&
+        f.job.state[f.index] === FutureState.Ready,
+    );
     if (todo.length === 0) return;
     const { storage } = await this.backends();
     let next = 0;
@@ -302,15 +380,22 @@ export class FunctionExecutor implements AsyncDisposable {
   getResult<R>(fs: ResponseFuture<R>, opts?: WaitOptions & { throwExcept?: true }): Promise<R>;
   getResult<R>(fs: ResponseFuture<R>, opts: WaitOptions & { throwExcept: false }): Promise<R | Error>;
   getResult<R>(fs: readonly ResponseFuture<R>[], opts?: WaitOptions & { throwExcept?: true }): Promise<R[]>;
-  getResult<R>(fs: readonly ResponseFuture<R>[], opts: WaitOptions & { throwExcept: false }): Promise<(R | Error)[]>;
+  getResult<R>(
+    fs: readonly ResponseFuture<R>[],
+    opts: WaitOptions & { throwExcept: false },
+  ): Promise<(R | Error)[]>;
   getResult(fs?: undefined, opts?: WaitOptions): Promise<unknown[]>;
   async getResult<R>(fs?: FutureInput<R>, opts: WaitOptions = {}): Promise<unknown> {
     const list = this.normalize(fs, true);
     const { notDone } = await this.wait(list, { ...opts, returnWhen: ALL_COMPLETED, downloadResults: true });
     if (notDone.length > 0) {
-      throw new LithopsError('TIMEOUT', `${notDone.length} of ${list.length} calls were not done after ${opts.timeout} s.`, {
-        hint: 'Wait longer (timeout option), or use wait() to take what is done.',
-      });
+      throw new LithopsError(
+        'TIMEOUT',
+        `${notDone.length} of ${list.length} calls were not done after ${opts.timeout} s.`,
+        {
+          hint: 'Wait longer (timeout option), or use wait() to take what is done.',
+        },
+      );
     }
     const values = list.map((f) => {
       f.job.collected[f.index] = 1;
@@ -329,7 +414,10 @@ export class FunctionExecutor implements AsyncDisposable {
   }
 
   /** Yields futures as they complete. */
-  async *asCompleted<R>(fs?: FutureInput<R>, opts: { signal?: AbortSignal } = {}): AsyncGenerator<ResponseFuture<R>> {
+  async *asCompleted<R>(
+    fs?: FutureInput<R>,
+    opts: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<ResponseFuture<R>> {
     const list = this.normalize(fs, false);
     const pending = new Map<JobState, Map<number, ResponseFuture<R>>>();
     const ready: ResponseFuture<R>[] = [];
@@ -337,7 +425,10 @@ export class FunctionExecutor implements AsyncDisposable {
       if (f.done) ready.push(f);
       else {
         let m = pending.get(f.job);
-        if (!m) pending.set(f.job, (m = new Map()));
+        if (!m) {
+          m = new Map();
+          pending.set(f.job, m);
+        }
         m.set(f.index, f);
       }
     }
@@ -388,7 +479,8 @@ export class FunctionExecutor implements AsyncDisposable {
     if (opts.cleanFn) folders.push(`${prefix}/${this.executorId}/`);
     for (const folder of folders) {
       const found: string[] = [];
-      for await (const e of storage.listObjects(storage.bucket, { prefix: folder })) if (e.type === 'object') found.push(e.key);
+      for await (const e of storage.listObjects(storage.bucket, { prefix: folder }))
+        if (e.type === 'object') found.push(e.key);
       if (found.length > 0) await storage.deleteObjects(storage.bucket, found);
     }
   }
@@ -417,7 +509,13 @@ export class FunctionExecutor implements AsyncDisposable {
       for (let i = 0; i < job.n; i++) if (!job.isDone(i)) running.push(new ResponseFuture(job, i));
     }
     if (running.length > 0) {
-      await waitForFutures({ futures: running, returnWhen: ALL_COMPLETED, throwExcept: false, timeoutSec: this.closeGraceSec, progress: false });
+      await waitForFutures({
+        futures: running,
+        returnWhen: ALL_COMPLETED,
+        throwExcept: false,
+        timeoutSec: this.closeGraceSec,
+        progress: false,
+      });
     }
     await b.compute[Symbol.asyncDispose]();
     if (this.config.lithops.data_cleaner) {

@@ -1,5 +1,5 @@
-import { FutureState, type JobState } from '../job/job-state.js';
 import type { ResponseFuture } from '../job/future.js';
+import { FutureState, type JobState } from '../job/job-state.js';
 import { Progress } from '../util/progress.js';
 import { ALL_COMPLETED, ALWAYS, ANY_COMPLETED } from './options.js';
 
@@ -65,7 +65,8 @@ export async function waitForFutures(plan: WaitPlan): Promise<{ timedOut: boolea
           }),
         );
       }
-      if (plan.timeoutSec !== undefined) timer = setTimeout(() => resolve({ timedOut: true, failed }), plan.timeoutSec * 1000);
+      if (plan.timeoutSec !== undefined)
+        timer = setTimeout(() => resolve({ timedOut: true, failed }), plan.timeoutSec * 1000);
       if (plan.signal) {
         onAbort = () => reject(plan.signal!.reason);
         plan.signal.addEventListener('abort', onAbort, { once: true });

@@ -43,10 +43,18 @@ export async function encodeCallData<T>(
   iterdata: Iterdata<T>,
   opts: { extraArgs?: unknown; dataLimitBytes: number; resolve: (item: T) => unknown },
 ): Promise<CallData> {
-  if (iterdata === null || typeof iterdata !== 'object' || (!(Symbol.iterator in iterdata) && !(Symbol.asyncIterator in iterdata))) {
-    throw new LithopsError('INVALID_ARGUMENT', `iterdata must be an iterable (an array, a Set, a generator...), got ${iterdata === null ? 'null' : typeof iterdata}.`, {
-      hint: 'Wrap a single input in an array, or use callAsync() for one call.',
-    });
+  if (
+    iterdata === null ||
+    typeof iterdata !== 'object' ||
+    (!(Symbol.iterator in iterdata) && !(Symbol.asyncIterator in iterdata))
+  ) {
+    throw new LithopsError(
+      'INVALID_ARGUMENT',
+      `iterdata must be an iterable (an array, a Set, a generator...), got ${iterdata === null ? 'null' : typeof iterdata}.`,
+      {
+        hint: 'Wrap a single input in an array, or use callAsync() for one call.',
+      },
+    );
   }
   const sink = new ByteSink();
   let offsets = new Float64Array(1024);
@@ -56,9 +64,13 @@ export async function encodeCallData<T>(
     assertCloneable(item, `iterdata[${count}]`);
     const bytes = encode(item);
     if (bytes.length > opts.dataLimitBytes) {
-      throw new LithopsError('PAYLOAD_TOO_LARGE', `iterdata[${count}] encodes to ${bytes.length} bytes, over the data limit of ${opts.dataLimitBytes} bytes.`, {
-        hint: 'Put large inputs in storage and pass their keys (or CloudObjects), or raise lithops.data_limit (MiB).',
-      });
+      throw new LithopsError(
+        'PAYLOAD_TOO_LARGE',
+        `iterdata[${count}] encodes to ${bytes.length} bytes, over the data limit of ${opts.dataLimitBytes} bytes.`,
+        {
+          hint: 'Put large inputs in storage and pass their keys (or CloudObjects), or raise lithops.data_limit (MiB).',
+        },
+      );
     }
     if (count + 2 > offsets.length) {
       const next = new Float64Array(offsets.length * 2);

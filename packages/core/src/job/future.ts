@@ -15,7 +15,10 @@ export interface CallStats {
 
 /** What a future needs from the executor that made it. */
 export interface FutureOwner {
-  resultOf(future: ResponseFuture<unknown>, opts?: { throwExcept?: boolean; timeout?: number }): Promise<unknown>;
+  resultOf(
+    future: ResponseFuture<unknown>,
+    opts?: { throwExcept?: boolean; timeout?: number },
+  ): Promise<unknown>;
 }
 
 const owners = new WeakMap<JobState, FutureOwner>();
@@ -79,7 +82,8 @@ export class ResponseFuture<R = unknown> {
       host_status_done_tstamp: s(T.received),
       worker_id: j.workerId(i),
     };
-    if (out.worker_func_start_tstamp && out.worker_func_end_tstamp) out.worker_exec_time = out.worker_func_end_tstamp - out.worker_func_start_tstamp;
+    if (out.worker_func_start_tstamp && out.worker_func_end_tstamp)
+      out.worker_exec_time = out.worker_func_end_tstamp - out.worker_func_start_tstamp;
     return out;
   }
 

@@ -118,7 +118,10 @@ export class JobState {
       else this.encoded[i] = s.result;
     } else {
       this.state[i] = FutureState.Error;
-      this.failures.set(i, { code: s.errorCode ?? 'FUNCTION_ERROR', error: s.error ?? { name: 'Error', message: 'unknown failure' } });
+      this.failures.set(i, {
+        code: s.errorCode ?? 'FUNCTION_ERROR',
+        error: s.error ?? { name: 'Error', message: 'unknown failure' },
+      });
     }
     this.doneCount++;
     for (const l of this.listeners) l(i);
@@ -127,7 +130,14 @@ export class JobState {
   /** Fails a call that will never run (cancelled, or its job could not be submitted). */
   fail(i: number, code: LithopsErrorCode, message: string): void {
     const now = Date.now();
-    this.finish(i, { callId: '', workerId: 'client', ok: false, errorCode: code, error: { name: 'LithopsError', message }, timings: { start: now, fnStart: now, fnEnd: now, end: now } });
+    this.finish(i, {
+      callId: '',
+      workerId: 'client',
+      ok: false,
+      errorCode: code,
+      error: { name: 'LithopsError', message },
+      timings: { start: now, fnStart: now, fnEnd: now, end: now },
+    });
   }
 
   onDone(listener: (index: number) => void): () => void {

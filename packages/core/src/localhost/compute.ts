@@ -20,7 +20,11 @@ class LocalhostComputeBackend implements ComputeBackend {
   private readonly pool: ProcessPool;
 
   constructor(size: number, storageConfig: { raw: Record<string, unknown>; dir: string; source: string }) {
-    this.limits = { maxWorkers: size, maxPayloadBytes: 256 * 2 ** 20, maxTimeoutSec: Number.POSITIVE_INFINITY };
+    this.limits = {
+      maxWorkers: size,
+      maxPayloadBytes: 256 * 2 ** 20,
+      maxTimeoutSec: Number.POSITIVE_INFINITY,
+    };
     this.pool = new ProcessPool({
       size,
       init: { bundleDir: bundleCacheDir(), storageConfig },
@@ -32,7 +36,12 @@ class LocalhostComputeBackend implements ComputeBackend {
   }
 
   async deployRuntime(spec: RuntimeSpec): Promise<RuntimeInfo> {
-    return { key: `localhost-node${process.versions.node}`, name: spec.name, memoryMb: spec.memoryMb, timeoutSec: spec.timeoutSec };
+    return {
+      key: `localhost-node${process.versions.node}`,
+      name: spec.name,
+      memoryMb: spec.memoryMb,
+      timeoutSec: spec.timeoutSec,
+    };
   }
 
   async invoke(_runtime: RuntimeInfo, payload: InvocationPayload): Promise<{ activationId: string }> {
@@ -75,6 +84,10 @@ export const localhostCompute = defineComputeBackend({
   configSchema: localhostSectionSchema,
   create(config, ctx) {
     const size = config.worker_processes ?? availableParallelism();
-    return new LocalhostComputeBackend(size, { raw: { ...ctx.config }, dir: ctx.configDir, source: 'the executor config' });
+    return new LocalhostComputeBackend(size, {
+      raw: { ...ctx.config },
+      dir: ctx.configDir,
+      source: 'the executor config',
+    });
   },
 });

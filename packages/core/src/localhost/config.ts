@@ -10,7 +10,11 @@ export const localhostSectionSchema = z.strictObject({
   storage_dir: z.string().min(1).optional(),
   storage_bucket: z.string().min(1).default('storage'),
   /** Results whose encoding is larger than this travel through storage instead of IPC. */
-  max_inline_result_bytes: z.number().int().nonnegative().default(8 * 2 ** 20),
+  max_inline_result_bytes: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(8 * 2 ** 20),
 });
 
 export type LocalhostSection = z.output<typeof localhostSectionSchema>;

@@ -8,7 +8,10 @@ export interface PoolInit {
 }
 
 /** Client → pool process. */
-export type ToPoolProcess = PoolInit | { type: 'invoke'; seq: number; payload: InvocationPayload } | { type: 'cancel'; jobKey: string };
+export type ToPoolProcess =
+  | PoolInit
+  | { type: 'invoke'; seq: number; payload: InvocationPayload }
+  | { type: 'cancel'; jobKey: string };
 
 /** Pool process → client. */
 export type FromPoolProcess =

@@ -15,7 +15,8 @@ const send = (m: FromPoolProcess) => process.send!(m);
 process.on('disconnect', () => process.exit(0));
 
 const sink: StatusSink = {
-  init: (jobKey, callId, at) => void send({ type: 'event', event: { type: 'init', jobKey, callId, workerId: env!.workerId, at } }),
+  init: (jobKey, callId, at) =>
+    void send({ type: 'event', event: { type: 'init', jobKey, callId, workerId: env!.workerId, at } }),
   status: (jobKey, status) => void send({ type: 'event', event: { type: 'status', jobKey, status } }),
 };
 
@@ -28,7 +29,9 @@ async function init(m: PoolInit): Promise<void> {
   try {
     const lithops = lithopsSectionSchema.parse(m.storageConfig.raw.lithops ?? {});
     const storage = await createStorageBackend({ ...m.storageConfig, lithops });
-    const threads = new CallThreads(new URL('../worker/call-thread.js', import.meta.url), { storageConfig: m.storageConfig });
+    const threads = new CallThreads(new URL('../worker/call-thread.js', import.meta.url), {
+      storageConfig: m.storageConfig,
+    });
     threads.warm();
     env = { workerId: m.workerId, storage, sink, threads, bundleDir: m.bundleDir, cacheCallData: true };
     send({ type: 'ready' });

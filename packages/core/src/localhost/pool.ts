@@ -56,7 +56,10 @@ export class ProcessPool {
   submit(payload: InvocationPayload): void {
     if (this.closed) throw new LithopsError('ABORTED', 'The executor is closed.', { backend: 'localhost' });
     this.queue.push({ seq: ++this.seq, payload, reported: new Set() });
-    if (this.fatal) return this.failQueued(this.fatal);
+    if (this.fatal) {
+      this.failQueued(this.fatal);
+      return;
+    }
     while (this.procs.length < this.opts.size) this.spawn();
     this.pump();
   }
@@ -99,7 +102,13 @@ export class ProcessPool {
         proc.child.kill();
         return;
       case 'event': {
-        const inv = proc.inflight.find((i) => i.payload.jobKey === m.event.jobKey && i.payload.calls.some((c) => c.callId === (m.event.type === 'init' ? m.event.callId : m.event.status.callId)));
+        const inv = proc.inflight.find(
+          (i) =>
+            i.payload.jobKey === m.event.jobKey &&
+            i.payload.calls.some(
+              (c) => c.callId === (m.event.type === 'init' ? m.event.callId : m.event.status.callId),
+            ),
+        );
         if (inv) {
           if (m.event.type === 'init') inv.running = m.event.callId;
           else {
@@ -126,8 +135,14 @@ export class ProcessPool {
     const requeue: Invocation[] = [];
     for (const inv of proc.inflight) {
       const left = inv.payload.calls.filter((c) => !inv.reported.has(c.callId) && c.callId !== inv.running);
-      if (inv.running) this.died(inv.payload.jobKey, inv.running, `The worker process (pid ${proc.child.pid}) ${how} while running this call.`);
-      if (left.length > 0) requeue.push({ seq: ++this.seq, payload: { ...inv.payload, calls: left }, reported: new Set() });
+      if (inv.running)
+        this.died(
+          inv.payload.jobKey,
+          inv.running,
+          `The worker process (pid ${proc.child.pid}) ${how} while running this call.`,
+        );
+      if (left.length > 0)
+        requeue.push({ seq: ++this.seq, payload: { ...inv.payload, calls: left }, reported: new Set() });
     }
     this.queue.unshift(...requeue);
     if (this.closed) return;
@@ -195,7 +210,12 @@ export class ProcessPool {
     while (this.procs.some((p) => p.inflight.length > 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    const exits = this.procs.map((p) => new Promise<void>((r) => (p.child.exitCode !== null || p.child.signalCode ? r() : p.child.once('exit', () => r()))));
+    const exits = this.procs.map(
+      (p) =>
+        new Promise<void>((r) =>
+          p.child.exitCode !== null || p.child.signalCode ? r() : p.child.once('exit', () => r()),
+        ),
+    );
     // Keep the loop alive until every exit is seen (unref'd handles would let it end first),
     // and escalate to SIGKILL for a process that ignores SIGTERM.
     const keepAlive = setInterval(() => {}, 1000);

@@ -21,7 +21,9 @@ export const BUILTIN_BACKENDS: Readonly<Record<string, string>> = {
 };
 
 type Kind = BackendDefinition['kind'];
-type DefOf<K extends Kind> = K extends 'compute' ? ComputeBackendDefinition<unknown> : StorageBackendDefinition<unknown>;
+type DefOf<K extends Kind> = K extends 'compute'
+  ? ComputeBackendDefinition<unknown>
+  : StorageBackendDefinition<unknown>;
 
 const cache = new Map<string, Promise<BackendDefinition>>();
 
@@ -69,7 +71,11 @@ function shapeProblem(def: unknown, kind: Kind): string | undefined {
  * Loads the definition of a compute or storage backend by config name (`aws_s3`) or module
  * specifier (`my-backend`, `./backends/foo.js`).
  */
-export function loadBackendDefinition<K extends Kind>(kind: K, name: string, configDir: string): Promise<DefOf<K>> {
+export function loadBackendDefinition<K extends Kind>(
+  kind: K,
+  name: string,
+  configDir: string,
+): Promise<DefOf<K>> {
   const builtin = embedded.get(`${kind}:${name}`);
   if (builtin) return Promise.resolve(builtin as unknown as DefOf<K>);
   const spec = BUILTIN_BACKENDS[name] ?? name;
@@ -83,7 +89,12 @@ export function loadBackendDefinition<K extends Kind>(kind: K, name: string, con
   return p as unknown as Promise<DefOf<K>>;
 }
 
-async function importDefinition(kind: Kind, name: string, spec: string, configDir: string): Promise<BackendDefinition> {
+async function importDefinition(
+  kind: Kind,
+  name: string,
+  spec: string,
+  configDir: string,
+): Promise<BackendDefinition> {
   const url = await resolveSpecifier(spec, configDir);
   const pkg = BUILTIN_BACKENDS[name];
   if (!url) {
@@ -92,7 +103,9 @@ async function importDefinition(kind: Kind, name: string, spec: string, configDi
       : `Use one of: localhost, ${Object.keys(BUILTIN_BACKENDS).join(', ')}; or a module path or package name that is installed.`;
     throw new LithopsError(
       'BACKEND_NOT_FOUND',
-      pkg ? `${kind} backend "${name}" needs the package ${pkg}:` : `Unknown ${kind} backend "${name}": no module of that name is installed.`,
+      pkg
+        ? `${kind} backend "${name}" needs the package ${pkg}:`
+        : `Unknown ${kind} backend "${name}": no module of that name is installed.`,
       { backend: 'loader', hint },
     );
   }
@@ -103,17 +116,23 @@ async function importDefinition(kind: Kind, name: string, spec: string, configDi
     const notThere = (e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && isRelative(spec);
     throw new LithopsError(
       notThere ? 'BACKEND_NOT_FOUND' : 'PLUGIN_INVALID',
-      notThere ? `${kind} backend module ${url} does not exist.` : `Loading the ${kind} backend module ${url} failed: ${(e as Error).message}`,
+      notThere
+        ? `${kind} backend module ${url} does not exist.`
+        : `Loading the ${kind} backend module ${url} failed: ${(e as Error).message}`,
       { backend: 'loader', hint: 'Check the module path in the config.', cause: e },
     );
   }
   const def = mod.default ?? mod.backend;
   const problem = shapeProblem(def, kind);
   if (problem) {
-    throw new LithopsError('PLUGIN_INVALID', `The module ${spec} (${url}) is not a valid ${kind} backend: ${problem}.`, {
-      backend: 'loader',
-      hint: `Export default define${kind === 'compute' ? 'Compute' : 'Storage'}Backend({...}) from @lithops/core/plugin.`,
-    });
+    throw new LithopsError(
+      'PLUGIN_INVALID',
+      `The module ${spec} (${url}) is not a valid ${kind} backend: ${problem}.`,
+      {
+        backend: 'loader',
+        hint: `Export default define${kind === 'compute' ? 'Compute' : 'Storage'}Backend({...}) from @lithops/core/plugin.`,
+      },
+    );
   }
   return def as BackendDefinition;
 }

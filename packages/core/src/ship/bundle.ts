@@ -24,7 +24,8 @@ function packageName(spec: string): string {
 }
 
 // CommonJS dependencies call `require` for builtins; give the ESM bundle one.
-const BANNER = "import { createRequire as __lithopsCreateRequire } from 'node:module';\nconst require = __lithopsCreateRequire(import.meta.url);";
+const BANNER =
+  "import { createRequire as __lithopsCreateRequire } from 'node:module';\nconst require = __lithopsCreateRequire(import.meta.url);";
 
 export function sha256(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -49,7 +50,9 @@ function stamp(path: string): string {
  * export is that function. Results are cached on disk, keyed by the inputs' sizes and mtimes.
  */
 export async function bundleExport(file: string, exportName: string, opts: BundleOptions): Promise<Bundle> {
-  const key = sha256(JSON.stringify([file, exportName, opts.includeModules ?? [], opts.excludeModules ?? [], process.version]));
+  const key = sha256(
+    JSON.stringify([file, exportName, opts.includeModules ?? [], opts.excludeModules ?? [], process.version]),
+  );
   const metaPath = join(opts.cacheDir, `${key}.json`);
   try {
     const entry = JSON.parse(readFileSync(metaPath, 'utf8')) as CacheEntry;
@@ -87,7 +90,8 @@ export async function bundleExport(file: string, exportName: string, opts: Bundl
           name: 'lithops-externals',
           setup(build) {
             build.onResolve({ filter: /^[^./]/ }, (args) => {
-              if (args.path.startsWith('node:') || NODE_BUILTINS.has(args.path)) return { path: args.path, external: true };
+              if (args.path.startsWith('node:') || NODE_BUILTINS.has(args.path))
+                return { path: args.path, external: true };
               const pkg = packageName(args.path);
               if (pkg === 'msgpackr-extract' || exclude.has(pkg) || (include && !include.has(pkg))) {
                 return { path: args.path, external: true };
@@ -100,12 +104,19 @@ export async function bundleExport(file: string, exportName: string, opts: Bundl
       ],
     });
   } catch (e) {
-    const errors = (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors ?? [];
-    const detail = errors.map((er) => `${er.location ? `${er.location.file}:${er.location.line}: ` : ''}${er.text}`).join('; ');
-    throw new LithopsError('INVALID_ARGUMENT', `Bundling ${file} for the workers failed: ${detail || (e as Error).message}`, {
-      hint: 'Fix the import, or list the package in excludeModules if the runtime already has it.',
-      cause: e,
-    });
+    const errors =
+      (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors ?? [];
+    const detail = errors
+      .map((er) => `${er.location ? `${er.location.file}:${er.location.line}: ` : ''}${er.text}`)
+      .join('; ');
+    throw new LithopsError(
+      'INVALID_ARGUMENT',
+      `Bundling ${file} for the workers failed: ${detail || (e as Error).message}`,
+      {
+        hint: 'Fix the import, or list the package in excludeModules if the runtime already has it.',
+        cause: e,
+      },
+    );
   }
   const js = result.outputFiles!.find((f) => f.path.endsWith('.mjs'))!;
   const mapFile = result.outputFiles!.find((f) => f.path.endsWith('.map'))!;
@@ -130,14 +141,28 @@ export async function bundleExport(file: string, exportName: string, opts: Bundl
 export async function moduleExports(file: string): Promise<string[]> {
   const esbuild = await import('esbuild');
   try {
-    const r = await esbuild.build({ entryPoints: [file], bundle: false, write: false, metafile: true, format: 'esm', logLevel: 'silent', outdir: '/tmp/lithops-x' });
+    const r = await esbuild.build({
+      entryPoints: [file],
+      bundle: false,
+      write: false,
+      metafile: true,
+      format: 'esm',
+      logLevel: 'silent',
+      outdir: '/tmp/lithops-x',
+    });
     return Object.values(r.metafile.outputs).flatMap((o) => o.exports);
   } catch {
     return [];
   }
 }
 
-export function writeCache(dir: string, digest: string, code: Uint8Array, metaPath: string | undefined, meta: CacheEntry | undefined): void {
+export function writeCache(
+  dir: string,
+  digest: string,
+  code: Uint8Array,
+  metaPath: string | undefined,
+  meta: CacheEntry | undefined,
+): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const target = join(dir, `${digest}.mjs`);

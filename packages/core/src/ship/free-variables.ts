@@ -22,7 +22,8 @@ function declarePattern(p: AnyNode | null | undefined, into: Set<string>): void 
       into.add(p.name as string);
       break;
     case 'ObjectPattern':
-      for (const prop of p.properties as AnyNode[]) declarePattern((prop.type === 'RestElement' ? prop.argument : prop.value) as AnyNode, into);
+      for (const prop of p.properties as AnyNode[])
+        declarePattern((prop.type === 'RestElement' ? prop.argument : prop.value) as AnyNode, into);
       break;
     case 'ArrayPattern':
       for (const el of p.elements as (AnyNode | null)[]) declarePattern(el, into);
@@ -39,18 +40,25 @@ function declarePattern(p: AnyNode | null | undefined, into: Set<string>): void 
 /** Names declared directly in a block or function body (hoisting is approximated per block). */
 function collectDeclarations(stmts: AnyNode[], into: Set<string>): void {
   for (const s of stmts) {
-    if (s.type === 'VariableDeclaration') for (const d of s.declarations as AnyNode[]) declarePattern(d.id as AnyNode, into);
-    else if ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id) into.add((s.id as AnyNode).name as string);
-    else if (s.type === 'ExportNamedDeclaration' && s.declaration) collectDeclarations([s.declaration as AnyNode], into);
+    if (s.type === 'VariableDeclaration')
+      for (const d of s.declarations as AnyNode[]) declarePattern(d.id as AnyNode, into);
+    else if ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id)
+      into.add((s.id as AnyNode).name as string);
+    else if (s.type === 'ExportNamedDeclaration' && s.declaration)
+      collectDeclarations([s.declaration as AnyNode], into);
   }
   // `var` is function-scoped: find nested var declarations too.
   const visitVar = (n: unknown): void => {
     if (!n || typeof n !== 'object') return;
-    if (Array.isArray(n)) return n.forEach(visitVar);
+    if (Array.isArray(n)) {
+      for (const x of n) visitVar(x);
+      return;
+    }
     const node = n as AnyNode;
     if (typeof node.type !== 'string') return;
     if (/Function/.test(node.type)) return;
-    if (node.type === 'VariableDeclaration' && node.kind === 'var') for (const d of node.declarations as AnyNode[]) declarePattern(d.id as AnyNode, into);
+    if (node.type === 'VariableDeclaration' && node.kind === 'var')
+      for (const d of node.declarations as AnyNode[]) declarePattern(d.id as AnyNode, into);
     for (const k of Object.keys(node)) if (k !== 'type') visitVar(node[k]);
   };
   for (const s of stmts) if (s.type !== 'FunctionDeclaration') visitVar(s);
@@ -109,7 +117,8 @@ export function freeVariables(fnNode: AnyNode): Set<string> {
       case 'ForOfStatement': {
         const own = new Set<string>();
         const head = (node.init ?? node.left) as AnyNode | null;
-        if (head?.type === 'VariableDeclaration') for (const d of head.declarations as AnyNode[]) declarePattern(d.id as AnyNode, own);
+        if (head?.type === 'VariableDeclaration')
+          for (const d of head.declarations as AnyNode[]) declarePattern(d.id as AnyNode, own);
         const inner = [...scope, own];
         for (const k of ['init', 'test', 'update', 'left', 'right', 'body']) walk(node[k], inner);
         return;
@@ -132,7 +141,8 @@ export function freeVariables(fnNode: AnyNode): Set<string> {
       case 'PropertyDefinition':
       case 'MethodDefinition':
         if (node.computed) walk(node.key, scope);
-        if (node.type === 'Property' && node.shorthand && (node.value as AnyNode).type === 'Identifier') walk(node.value, scope);
+        if (node.type === 'Property' && node.shorthand && (node.value as AnyNode).type === 'Identifier')
+          walk(node.value, scope);
         else walk(node.value, scope);
         return;
       case 'LabeledStatement':

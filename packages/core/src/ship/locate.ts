@@ -55,10 +55,12 @@ export function locateFunction(fn: Function): FunctionLocation | undefined {
       expression: `globalThis.${PROBE}`,
       objectGroup: 'lithops',
     });
-    const props = post<{ internalProperties?: { name: string; value?: { value?: { scriptId: string; lineNumber: number; columnNumber: number } } }[] }>(
-      'Runtime.getProperties',
-      { objectId: result.objectId, ownProperties: true },
-    );
+    const props = post<{
+      internalProperties?: {
+        name: string;
+        value?: { value?: { scriptId: string; lineNumber: number; columnNumber: number } };
+      }[];
+    }>('Runtime.getProperties', { objectId: result.objectId, ownProperties: true });
     const raw = props.internalProperties?.find((p) => p.name === '[[FunctionLocation]]')?.value?.value;
     const url = raw ? urlOf(raw.scriptId) : undefined;
     if (raw && url) loc = { url, line: raw.lineNumber, column: raw.columnNumber };

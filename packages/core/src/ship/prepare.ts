@@ -73,9 +73,13 @@ const fnCache = new WeakMap<Function, Promise<ShippedFunction>>();
 export function shipFunction(fn: unknown, opts: ShipOptions): Promise<ShippedFunction> {
   if (typeof fn !== 'function') {
     return Promise.reject(
-      new LithopsError('INVALID_ARGUMENT', `Expected a function to run, got ${fn === null ? 'null' : typeof fn}.`, {
-        hint: 'Pass the function itself: fexec.map(myFunction, data).',
-      }),
+      new LithopsError(
+        'INVALID_ARGUMENT',
+        `Expected a function to run, got ${fn === null ? 'null' : typeof fn}.`,
+        {
+          hint: 'Pass the function itself: fexec.map(myFunction, data).',
+        },
+      ),
     );
   }
   const key = opts.includeModules?.length || opts.excludeModules?.length ? undefined : fn;

@@ -1,17 +1,30 @@
 import { LithopsError } from '../errors.js';
 
 /** Helpers that transpilers inject into function bodies; the worker defines them. */
-export const INJECTED_HELPERS = ['__name', '__publicField', '__privateAdd', '__privateGet', '__privateSet', '__async'];
+export const INJECTED_HELPERS = [
+  '__name',
+  '__publicField',
+  '__privateAdd',
+  '__privateGet',
+  '__privateSet',
+  '__async',
+];
 
 const ALWAYS = new Set(['arguments', 'undefined', 'NaN', 'Infinity', 'globalThis', ...INJECTED_HELPERS]);
 
 /** Names the function reads from its surroundings that are not globals. */
-export async function capturedNames(fn: Function): Promise<{ names: string[]; source: string; wrapped: boolean }> {
+export async function capturedNames(
+  fn: Function,
+): Promise<{ names: string[]; source: string; wrapped: boolean }> {
   const source = fn.toString();
   if (/\{\s*\[native code\]\s*\}$/.test(source)) {
-    throw new LithopsError('INVALID_ARGUMENT', `Function ${fn.name || '(anonymous)'} is native or bound and has no source to ship.`, {
-      hint: 'Pass a function written in JavaScript/TypeScript (not a .bind() result).',
-    });
+    throw new LithopsError(
+      'INVALID_ARGUMENT',
+      `Function ${fn.name || '(anonymous)'} is native or bound and has no source to ship.`,
+      {
+        hint: 'Pass a function written in JavaScript/TypeScript (not a .bind() result).',
+      },
+    );
   }
   const { freeVariables, parseFunctionSource } = await import('./free-variables.js');
   const { node, wrapped } = parseFunctionSource(source);
@@ -31,7 +44,11 @@ export function closureError(fn: Function, names: string[], why: 'closure' | 'en
     why === 'entry'
       ? 'Move it into its own module and import it (the entry script is never re-run in workers), or pass the value through extraArgs.'
       : 'Export the function from a module, or pass the value through extraArgs (ctx.extraArgs).';
-  return new LithopsError('CLOSURE', `Function ${fname} uses ${list} from outside its body, which cannot be shipped to a worker.`, { hint });
+  return new LithopsError(
+    'CLOSURE',
+    `Function ${fname} uses ${list} from outside its body, which cannot be shipped to a worker.`,
+    { hint },
+  );
 }
 
 /** ES module source that default-exports a self-contained function. */

@@ -161,7 +161,11 @@ export class LocalhostStorageBackend implements StorageBackend {
     try {
       const st = await fs.stat(path);
       if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      return { size: st.size, etag: `${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}`, lastModified: st.mtime };
+      return {
+        size: st.size,
+        etag: `${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}`,
+        lastModified: st.mtime,
+      };
     } catch (e) {
       throw await this.readError(bucket, key, e);
     }

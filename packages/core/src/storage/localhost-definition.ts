@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { defineStorageBackend } from '../plugin/define.js';
 import { localhostSectionSchema } from '../localhost/config.js';
+import { defineStorageBackend } from '../plugin/define.js';
 import { defaultStorageDir, LocalhostStorageBackend } from './localhost-backend.js';
 
 /** `storage: localhost`: a folder on this machine. */

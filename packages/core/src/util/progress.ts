@@ -24,7 +24,9 @@ export class Progress {
       const width = 30;
       const filled = this.total ? Math.round((done / this.total) * width) : width;
       const pct = this.total ? Math.floor((done / this.total) * 100) : 100;
-      this.stream.write(`\r[lithops] [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${this.total} (${pct}%)`);
+      this.stream.write(
+        `\r[lithops] [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${this.total} (${pct}%)`,
+      );
     } else if (this.drawn || done < this.total) {
       this.stream.write(`[lithops] ${done}/${this.total} calls done\n`);
     }

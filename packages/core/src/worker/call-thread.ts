@@ -29,7 +29,8 @@ function loadFunction(path: string) {
   let p = modules.get(path);
   if (!p) {
     p = import(pathToFileURL(path).href).then((m: { default?: unknown }) => {
-      if (typeof m.default !== 'function') throw new TypeError(`The bundle ${path} does not export a function.`);
+      if (typeof m.default !== 'function')
+        throw new TypeError(`The bundle ${path} does not export a function.`);
       return m.default as (input: unknown, ctx: CallContext) => unknown;
     });
     modules.set(path, p);
@@ -77,7 +78,9 @@ async function run(req: CallRequest): Promise<CallReply> {
       log,
       get storage(): StorageBackend {
         if (storage.backend) return storage.backend;
-        throw new Error(`[lithops] ctx.storage is not available: ${storage.error ?? 'no storage is configured for this worker'}`);
+        throw new Error(
+          `[lithops] ctx.storage is not available: ${storage.error ?? 'no storage is configured for this worker'}`,
+        );
       },
     };
     fnStart = Date.now();
@@ -86,7 +89,15 @@ async function run(req: CallRequest): Promise<CallReply> {
       result = await fn(input, ctx);
     } catch (e) {
       const fnEnd = Date.now();
-      return { type: 'done', seq: req.seq, ok: false, error: serializeError(e), fnStart, fnEnd, output: capture.take() };
+      return {
+        type: 'done',
+        seq: req.seq,
+        ok: false,
+        error: serializeError(e),
+        fnStart,
+        fnEnd,
+        output: capture.take(),
+      };
     }
     const fnEnd = Date.now();
     let bytes: Uint8Array;
@@ -95,11 +106,28 @@ async function run(req: CallRequest): Promise<CallReply> {
       assertCloneable(result, 'result');
       bytes = encode(result);
     } catch (e) {
-      return { type: 'done', seq: req.seq, ok: false, unserializable: true, error: serializeError(e), fnStart, fnEnd, output: capture.take() };
+      return {
+        type: 'done',
+        seq: req.seq,
+        ok: false,
+        unserializable: true,
+        error: serializeError(e),
+        fnStart,
+        fnEnd,
+        output: capture.take(),
+      };
     }
     return { type: 'done', seq: req.seq, ok: true, result: bytes, fnStart, fnEnd, output: capture.take() };
   } catch (e) {
-    return { type: 'done', seq: req.seq, ok: false, error: serializeError(e), fnStart, fnEnd: Date.now(), output: capture.take() };
+    return {
+      type: 'done',
+      seq: req.seq,
+      ok: false,
+      error: serializeError(e),
+      fnStart,
+      fnEnd: Date.now(),
+      output: capture.take(),
+    };
   } finally {
     current = undefined;
     for (const [k, v] of Object.entries(saved)) {

@@ -6,7 +6,14 @@ import type { RemoteErrorData } from './status.js';
 /** How one call ended, as seen by the host of its thread. */
 export type CallOutcome =
   | CallReply
-  | { type: 'failed'; code: LithopsErrorCode; error: RemoteErrorData; fnStart: number; fnEnd: number; output: string };
+  | {
+      type: 'failed';
+      code: LithopsErrorCode;
+      error: RemoteErrorData;
+      fnStart: number;
+      fnEnd: number;
+      output: string;
+    };
 
 interface Slot {
   worker: Worker;
@@ -34,8 +41,19 @@ export class CallThreads {
     let s = this.slots.get(memoryMb);
     if (!s || s.calls >= RECYCLE_AFTER_CALLS) {
       if (s) void s.worker.terminate();
-      const resourceLimits = memoryMb > 0 ? { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.max(4, Math.min(64, Math.floor(memoryMb / 8))) } : undefined;
-      const worker = new Worker(this.script, { workerData: this.data, resourceLimits, stdout: false, stderr: false });
+      const resourceLimits =
+        memoryMb > 0
+          ? {
+              maxOldGenerationSizeMb: memoryMb,
+              maxYoungGenerationSizeMb: Math.max(4, Math.min(64, Math.floor(memoryMb / 8))),
+            }
+          : undefined;
+      const worker = new Worker(this.script, {
+        workerData: this.data,
+        resourceLimits,
+        stdout: false,
+        stderr: false,
+      });
       worker.unref();
       s = { worker, calls: 0 };
       this.slots.set(memoryMb, s);
@@ -49,7 +67,12 @@ export class CallThreads {
   }
 
   /** Runs one call; never rejects: every failure is an outcome. */
-  run(req: Omit<CallRequest, 'type' | 'seq'>, timeoutSec: number, memoryMb = 0, signal?: AbortSignal): Promise<CallOutcome> {
+  run(
+    req: Omit<CallRequest, 'type' | 'seq'>,
+    timeoutSec: number,
+    memoryMb = 0,
+    signal?: AbortSignal,
+  ): Promise<CallOutcome> {
     const s = this.slot(memoryMb);
     s.calls++;
     const seq = ++this.seq;
@@ -66,13 +89,29 @@ export class CallThreads {
       };
       const onError = (e: Error & { code?: string }) => {
         if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-          fail('OUT_OF_MEMORY', 'OutOfMemoryError', `The call ran out of memory: its heap limit is ${memoryMb} MB (runtimeMemory).`);
+          fail(
+            'OUT_OF_MEMORY',
+            'OutOfMemoryError',
+            `The call ran out of memory: its heap limit is ${memoryMb} MB (runtimeMemory).`,
+          );
         } else {
           // An exception thrown outside the call's promise chain (a timer callback, an emitter).
-          finish({ type: 'failed', code: 'FUNCTION_ERROR', error: { name: e.name, message: e.message, stack: e.stack }, fnStart: started, fnEnd: Date.now(), output: '' });
+          finish({
+            type: 'failed',
+            code: 'FUNCTION_ERROR',
+            error: { name: e.name, message: e.message, stack: e.stack },
+            fnStart: started,
+            fnEnd: Date.now(),
+            output: '',
+          });
         }
       };
-      const onExit = (code: number) => fail('WORKER_DIED', 'WorkerDied', `The call thread exited with code ${code} before the call ended (did the function call process.exit()?).`);
+      const onExit = (code: number) =>
+        fail(
+          'WORKER_DIED',
+          'WorkerDied',
+          `The call thread exited with code ${code} before the call ended (did the function call process.exit()?).`,
+        );
       const timer = setTimeout(() => {
         fail('TIMEOUT', 'TimeoutError', `The call did not finish within its timeout of ${timeoutSec} s.`);
       }, timeoutSec * 1000);

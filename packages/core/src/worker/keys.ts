@@ -1,6 +1,7 @@
 /** Storage key layout (DESIGN §4); the one place that spells these keys. */
 export const keys = {
-  funcBundle: (prefix: string, executorId: string, sha256: string) => `${prefix}/${executorId}/${sha256}.func.mjs`,
+  funcBundle: (prefix: string, executorId: string, sha256: string) =>
+    `${prefix}/${executorId}/${sha256}.func.mjs`,
   jobFolder: (prefix: string, jobKey: string) => `${prefix}/${jobKey}/`,
   callData: (prefix: string, jobKey: string) => `${prefix}/${jobKey}/aggdata.bin`,
   status: (prefix: string, jobKey: string, callId: string) => `${prefix}/${jobKey}/${callId}/status.json`,

@@ -34,8 +34,12 @@ const BUILTIN: Record<string, ErrorConstructor> = {
 /** Rebuilds a remote error on the client: same name, message, remote stack, code and cause. */
 export function rebuildError(data: RemoteErrorData): Error {
   const Ctor = BUILTIN[data.name] ?? Error;
-  const err = new Ctor(data.message, data.cause ? { cause: rebuildError(data.cause) } : undefined) as Error & { code?: unknown };
-  if (err.name !== data.name) Object.defineProperty(err, 'name', { value: data.name, configurable: true, writable: true });
+  const err = new Ctor(
+    data.message,
+    data.cause ? { cause: rebuildError(data.cause) } : undefined,
+  ) as Error & { code?: unknown };
+  if (err.name !== data.name)
+    Object.defineProperty(err, 'name', { value: data.name, configurable: true, writable: true });
   if (data.stack) err.stack = data.stack;
   if (data.code !== undefined) err.code = data.code;
   return err;

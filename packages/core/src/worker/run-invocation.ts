@@ -72,7 +72,9 @@ function readCallData(p: InvocationPayload, env: WorkerEnv): Promise<{ bytes: Ui
   const lo = Math.min(...starts);
   const hi = Math.max(...ends);
   if (hi <= lo) return Promise.resolve({ bytes: new Uint8Array(0), base: lo });
-  return env.storage.getObject(p.storage.bucket, p.dataKey, { range: [lo, hi - 1] }).then((bytes) => ({ bytes, base: lo }));
+  return env.storage
+    .getObject(p.storage.bucket, p.dataKey, { range: [lo, hi - 1] })
+    .then((bytes) => ({ bytes, base: lo }));
 }
 
 function failAll(p: InvocationPayload, env: WorkerEnv, e: unknown): Promise<unknown> {
@@ -118,7 +120,14 @@ export async function runInvocation(p: InvocationPayload, env: WorkerEnv): Promi
     const start = Date.now();
     await env.sink.init(p.jobKey, call.callId, start);
     const o = await env.threads.run(
-      { bundlePath, callId: call.callId, jobKey: p.jobKey, input: slice(call.start, call.end), extraArgs, extraEnv: p.extraEnv },
+      {
+        bundlePath,
+        callId: call.callId,
+        jobKey: p.jobKey,
+        input: slice(call.start, call.end),
+        extraArgs,
+        extraEnv: p.extraEnv,
+      },
       p.timeoutSec,
       p.memoryMb,
       env.signal,
