@@ -6,10 +6,13 @@ export interface ChaosProxyOptions {
   /** Reset every Nth accepted connection at once (1 = all, 0 = none). */
   dropEvery?: number;
   /**
-   * Reset the connection that carries the byte after every `cutEveryBytes` bytes forwarded (both
-   * directions together), so long-lived keep-alive connections fail too, mid-request or mid-response.
+   * Reset every Nth accepted connection mid-stream, after `cutAfterBytes` bytes went through it
+   * (both directions), so requests and responses are cut in the middle. Retries on new
+   * connections get through, as on a flaky network.
    */
-  cutEveryBytes?: number;
+  cutEvery?: number;
+  /** Bytes a cut connection carries before the reset. Default 64 KiB. */
+  cutAfterBytes?: number;
   /** Wait this long before connecting each accepted connection upstream. */
   delayMs?: number;
 }
@@ -18,7 +21,7 @@ export interface ChaosStats {
   connections: number;
   /** Connections reset on accept (`dropEvery`). */
   dropped: number;
-  /** Connections reset mid-stream (`cutEveryBytes`). */
+  /** Connections reset mid-stream (`cutEvery`). */
   cut: number;
   /** Connections held back (`delayMs`). */
   delayed: number;
@@ -48,7 +51,6 @@ export async function startChaosProxy(opts: ChaosProxyOptions): Promise<ChaosPro
   const target = parseTarget(opts.target);
   const stats: ChaosStats = { connections: 0, dropped: 0, cut: 0, delayed: 0, bytes: 0 };
   const sockets = new Set<Socket>();
-  let untilCut = opts.cutEveryBytes ?? 0;
 
   const server = createServer((client) => {
     sockets.add(client);
@@ -71,20 +73,19 @@ export async function startChaosProxy(opts: ChaosProxyOptions): Promise<ChaosPro
       });
       upstream.on('error', () => client.destroy());
       client.once('close', () => upstream.destroy());
+      // This connection is cut once it has carried `cutAfterBytes`, if it is an Nth one.
+      let untilCut = opts.cutEvery && n % opts.cutEvery === 0 ? (opts.cutAfterBytes ?? 64 * 1024) : Infinity;
       const forward = (from: Socket, to: Socket) => {
         from.on('data', (chunk: Buffer) => {
           stats.bytes += chunk.length;
-          if (opts.cutEveryBytes) {
-            untilCut -= chunk.length;
-            if (untilCut <= 0) {
-              untilCut = opts.cutEveryBytes;
-              stats.cut++;
-              // Forward part of the chunk first, so the peer sees a truncated message, then reset.
-              to.write(chunk.subarray(0, chunk.length >> 1));
-              client.resetAndDestroy();
-              upstream.resetAndDestroy();
-              return;
-            }
+          untilCut -= chunk.length;
+          if (untilCut <= 0) {
+            stats.cut++;
+            // Forward part of the chunk first, so the peer sees a truncated message, then reset.
+            to.write(chunk.subarray(0, chunk.length >> 1));
+            client.resetAndDestroy();
+            upstream.resetAndDestroy();
+            return;
           }
           if (!to.write(chunk)) {
             from.pause();
