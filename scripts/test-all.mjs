@@ -36,6 +36,8 @@ for (const dir of workspaces) {
   const r = JSON.parse(readFileSync(file, 'utf8'));
   passed += r.numPassedTests;
   failed += r.numFailedTests;
+  // A test file that failed to load or crashed has no failed tests of its own: count it.
+  failed += (r.testResults ?? []).filter((t) => t.status === 'failed' && !t.assertionResults?.some((a) => a.status === 'failed')).length;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
 }
 // A package whose tests did not report (crashed, failed to build) counts as a failure.
