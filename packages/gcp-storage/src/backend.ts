@@ -12,6 +12,7 @@ import {
   withRetries,
 } from '@lithops/core/plugin';
 import { gcsStatus, isRetryableGcsError, toLithopsError } from './errors.js';
+import { guardBody } from './guarded-body.js';
 import { ResumableSession, type SessionTransport } from './resumable-upload.js';
 
 export const NAME = 'gcp_storage';
@@ -164,39 +165,48 @@ export class GcpStorageBackend implements StorageBackend {
   }
 
   async getObject(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Uint8Array> {
-    const file = this.file(bucket, key);
     return this.call({ op: 'getObject', bucket, key }, async () => {
-      const [buf] = opts.range
-        ? await file.download({ start: opts.range[0], end: opts.range[1], validation: false })
-        : await file.download({ validation: 'crc32c' });
-      return buf;
+      const chunks: Buffer[] = [];
+      for await (const c of await this.openStream(bucket, key, opts.range)) chunks.push(c as Buffer);
+      return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     });
   }
 
   async getObjectStream(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Readable> {
+    return this.call({ op: 'getObjectStream', bucket, key }, () => this.openStream(bucket, key, opts.range));
+  }
+
+  /**
+   * Starts a download and resolves once the response headers are in, so a missing key fails here,
+   * not mid-stream. Whole reads are checked by the SDK's CRC32C; every read by length and for stalls.
+   */
+  private openStream(bucket: string, key: string, range: ByteRange | undefined): Promise<Readable> {
     const file = this.file(bucket, key);
-    // Resolve only once the response headers are in, so a missing key fails here, not mid-stream.
-    return this.call(
-      { op: 'getObjectStream', bucket, key },
-      () =>
-        new Promise<Readable>((resolve, reject) => {
-          const stream = file.createReadStream(
-            opts.range
-              ? { start: opts.range[0], end: opts.range[1], validation: false }
-              : { validation: 'crc32c' },
+    return new Promise<Readable>((resolve, reject) => {
+      const stream = file.createReadStream(
+        range ? { start: range[0], end: range[1], validation: false } : { validation: 'crc32c' },
+      );
+      const onError = (e: unknown) => reject(e);
+      stream.once('error', onError);
+      stream.once(
+        'response',
+        (res: { statusCode?: number; headers?: Record<string, string | undefined> }) => {
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status >= 300) return; // the SDK turns it into an 'error'
+          stream.off('error', onError);
+          const length = Number(res.headers?.['content-length']);
+          const identity = (res.headers?.['content-encoding'] ?? 'identity') === 'identity';
+          resolve(
+            guardBody(stream, {
+              expectedBytes: identity && Number.isFinite(length) ? length : undefined,
+              stallMs: this.opts.timeoutMs,
+            }),
           );
-          const onError = (e: unknown) => reject(e);
-          stream.once('error', onError);
-          stream.once('response', (res: { statusCode?: number }) => {
-            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) {
-              stream.off('error', onError);
-              resolve(stream);
-            }
-          });
-          // The SDK starts the request on the first read; ask for nothing so no data is consumed.
-          stream.read(0);
-        }),
-    );
+        },
+      );
+      // The SDK starts the request on the first read; ask for nothing so no data is consumed.
+      stream.read(0);
+    });
   }
 
   async headObject(bucket: string, key: string): Promise<ObjectMeta> {

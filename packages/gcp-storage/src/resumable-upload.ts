@@ -63,7 +63,7 @@ export class ResumableSession {
     const res = await fetch(this.uri, {
       method: 'PUT',
       headers: { ...(await this.transport.headers(this.uri)), 'Content-Range': range, ...extra },
-      ...(body && body.length ? { body } : {}),
+      ...(body?.length ? { body } : {}),
       signal: AbortSignal.timeout(this.transport.timeoutMs),
     });
     if (res.status === 308) {

@@ -335,7 +335,10 @@ export async function startFakeGcs(options: FakeGcsOptions = {}): Promise<FakeGc
         ...(ifGen != null ? { ifGenerationMatch: ifGen } : {}),
         busy: false,
       });
-      const location = `${base}/upload/storage/v1/b/${encodeURIComponent(bucketName)}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${id}`;
+      // Same host the client used (a proxy in front of the fake stays in the path), as GCS does.
+      const host = header(req, 'host');
+      const origin = host ? `http://${host}` : base;
+      const location = `${origin}/upload/storage/v1/b/${encodeURIComponent(bucketName)}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${id}`;
       res.writeHead(200, { Location: location, 'Content-Length': '0' }).end();
       return;
     }
