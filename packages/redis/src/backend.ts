@@ -1,0 +1,364 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import {
+  type ByteRange,
+  isTransientError,
+  type ListEntry,
+  type ListOptions,
+  LithopsError,
+  type ObjectInfo,
+  type ObjectMeta,
+  type RetryOptions,
+  type StorageBackend,
+  type StorageCallContext,
+  type StorageFailure,
+  storageError,
+  uploadInParts,
+  withRetries,
+} from '@lithops/core/plugin';
+import type { Redis } from 'ioredis';
+import { after, afterPrefix, KeyLayout, prefixRange } from './keys.js';
+
+const NAME = 'redis';
+/** Keys per ZRANGEBYLEX page and per delete transaction. */
+const PAGE = 1000;
+/** Bytes per SETRANGE when a body is written in parts, and per GETRANGE when streaming. */
+const PART = 4 * 2 ** 20;
+/** A streamed upload left behind by a crash expires after this. */
+const UPLOAD_TTL_MS = 3_600_000;
+
+// Both check the bucket inside the script, so a write never creates objects in a missing bucket.
+const PUT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOBUCKET bucket does not exist') end
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[3], 0, ARGV[2])
+redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
+return 1`;
+
+const COMMIT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('DEL', KEYS[2])
+  return redis.error_reply('NOBUCKET bucket does not exist')
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('RENAME', KEYS[2], KEYS[3])
+  redis.call('PERSIST', KEYS[3])
+elseif redis.call('EXISTS', KEYS[3]) == 0 then
+  return redis.error_reply('NOUPLOAD the upload expired before it was complete')
+end
+redis.call('ZADD', KEYS[4], 0, ARGV[1])
+redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])
+return 1`;
+
+export interface RedisBackendOptions {
+  bucket: string;
+  keyPrefix: string;
+  /** `host:port`, for messages (never the password). */
+  endpointLabel: string;
+  retry: RetryOptions;
+}
+
+type Call = Omit<StorageCallContext, 'backend' | 'endpoint'>;
+
+const RETRYABLE_REPLY = /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN)\b/;
+const CONNECTION_LOST =
+  /Connection is closed|Command aborted due to connection close|Command timed out|Stream isn't writeable|ECONNREFUSED|ECONNRESET|connect ETIMEDOUT/;
+
+/** Connection trouble (ioredis reports a few of its own besides Node's codes) or a busy server. */
+export function isRetryableRedisError(e: unknown): boolean {
+  if (isTransientError(e)) return true;
+  const err = e as { name?: unknown; message?: unknown } | null;
+  const msg = typeof err?.message === 'string' ? err.message : '';
+  return err?.name === 'MaxRetriesPerRequestError' || CONNECTION_LOST.test(msg) || RETRYABLE_REPLY.test(msg);
+}
+
+function classify(e: unknown): StorageFailure {
+  const msg = (e as { message?: unknown } | null)?.message;
+  const text = typeof msg === 'string' ? msg : '';
+  if (text.startsWith('NOBUCKET')) return 'no-such-bucket';
+  if (/^(NOAUTH|WRONGPASS|NOPERM)\b/.test(text)) return 'access-denied';
+  if (isRetryableRedisError(e)) return 'unavailable';
+  return 'other';
+}
+
+/** The cause of a NOT_FOUND: Redis answers nil, not an error, so name the key that was missing. */
+function missing(redisKey: string): Error {
+  return Object.assign(new Error(`Redis key "${redisKey}" does not exist`), { code: 'ENOKEY' });
+}
+
+/**
+ * Object storage in Redis (layout in `keys.ts`): objects are strings, so ranges are GETRANGE and
+ * streams read a few MiB at a time; listing pages through a per-bucket sorted set in byte order.
+ * Objects are limited to Redis' 512 MB string size.
+ */
+export class RedisBackend implements StorageBackend {
+  readonly name = NAME;
+  readonly bucket: string;
+  private readonly keys: KeyLayout;
+
+  constructor(
+    readonly client: Redis,
+    private readonly opts: RedisBackendOptions,
+  ) {
+    this.bucket = opts.bucket;
+    this.keys = new KeyLayout(opts.keyPrefix);
+  }
+
+  /** Runs Redis commands with core's retries and turns what still fails into a LithopsError. */
+  private async call<T>(ctx: Call, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetries(fn, { ...this.opts.retry, isRetryable: isRetryableRedisError });
+    } catch (e) {
+      if (LithopsError.isInstance(e)) throw e;
+      throw this.error(classify(e), ctx, e);
+    }
+  }
+
+  private error(failure: StorageFailure, ctx: Call, cause: unknown): LithopsError {
+    return storageError(failure, { ...ctx, backend: NAME, endpoint: this.opts.endpointLabel }, cause);
+  }
+
+  private async requireBucket(ctx: Call & { bucket: string }): Promise<void> {
+    const marker = this.keys.marker(ctx.bucket);
+    if ((await this.call(ctx, () => this.client.exists(marker))) === 0) {
+      throw this.error('no-such-bucket', ctx, missing(marker));
+    }
+  }
+
+  /** NOT_FOUND for a key that is not there: of the bucket when that is missing too. */
+  private async notFound(ctx: Call & { bucket: string; key: string }): Promise<LithopsError> {
+    await this.requireBucket(ctx);
+    return this.error('no-such-key', ctx, missing(this.keys.object(ctx.bucket, ctx.key)));
+  }
+
+  async putObject(bucket: string, key: string, body: Uint8Array | Readable): Promise<void> {
+    const ctx = { op: 'putObject', bucket, key };
+    const k = this.keys;
+    const c = this.client;
+    await uploadInParts<string>(
+      body,
+      { partSize: PART, concurrency: 4 },
+      {
+        putSingle: async (b) => {
+          const keys = [k.marker(bucket), k.object(bucket, key), k.index(bucket), k.mtimes(bucket)];
+          await this.call(ctx, () =>
+            c.eval(PUT, 4, ...keys, Buffer.from(b.buffer, b.byteOffset, b.length), key, Date.now()),
+          );
+        },
+        start: async () => {
+          await this.requireBucket(ctx);
+          return k.upload(bucket, randomBytes(12).toString('hex'));
+        },
+        // SETRANGE at a fixed offset: repeating a part after a lost reply writes the same bytes.
+        uploadPart: async (tmp, n, b) => {
+          const chunk = Buffer.from(b.buffer, b.byteOffset, b.length);
+          await this.call(ctx, () =>
+            c
+              .multi()
+              .setrange(tmp, (n - 1) * PART, chunk)
+              .pexpire(tmp, UPLOAD_TTL_MS)
+              .exec()
+              .then(failedExec),
+          );
+          return String(n);
+        },
+        complete: async (tmp) => {
+          const keys = [k.marker(bucket), tmp, k.object(bucket, key), k.index(bucket), k.mtimes(bucket)];
+          await this.call(ctx, () => c.eval(COMMIT, 5, ...keys, key, Date.now()));
+        },
+        abort: async (tmp) => {
+          await this.call(ctx, () => c.del(tmp));
+        },
+      },
+    );
+  }
+
+  async getObject(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Uint8Array> {
+    const ctx = { op: 'getObject', bucket, key };
+    const obj = this.keys.object(bucket, key);
+    const { range } = opts;
+    const bytes = await this.call(ctx, async () => {
+      if (!range) return this.client.getBuffer(obj);
+      const r = failedExec(
+        await this.client.multi().exists(obj).getrangeBuffer(obj, range[0], range[1]).exec(),
+      );
+      return r[0] === 1 ? (r[1] as Buffer) : null;
+    });
+    if (bytes === null) throw await this.notFound(ctx);
+    return bytes;
+  }
+
+  async getObjectStream(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Readable> {
+    const ctx = { op: 'getObjectStream', bucket, key };
+    const obj = this.keys.object(bucket, key);
+    const [exists, size] = await this.call(ctx, async () => {
+      const r = failedExec(await this.client.multi().exists(obj).strlen(obj).exec());
+      return [r[0] === 1, r[1] as number] as const;
+    });
+    if (!exists) throw await this.notFound(ctx);
+    let pos = opts.range?.[0] ?? 0;
+    const end = Math.min(opts.range?.[1] ?? size - 1, size - 1);
+    const readWindow = (from: number, to: number) =>
+      this.call(ctx, () => this.client.getrangeBuffer(obj, from, to));
+    // Reads PART bytes per request as the consumer pulls, so memory stays bounded. A concurrent
+    // overwrite of the object can show through between windows.
+    return new Readable({
+      read() {
+        if (pos > end) return void this.push(null);
+        readWindow(pos, Math.min(end, pos + PART - 1)).then(
+          (buf) => {
+            pos += buf.length;
+            this.push(buf.length > 0 ? buf : null);
+          },
+          (e: unknown) => this.destroy(e as Error),
+        );
+      },
+    });
+  }
+
+  async headObject(bucket: string, key: string): Promise<ObjectMeta> {
+    const ctx = { op: 'headObject', bucket, key };
+    const obj = this.keys.object(bucket, key);
+    const r = await this.call(ctx, async () =>
+      failedExec(
+        await this.client.multi().exists(obj).strlen(obj).hget(this.keys.mtimes(bucket), key).exec(),
+      ),
+    );
+    if (r[0] !== 1) throw await this.notFound(ctx);
+    const size = r[1] as number;
+    const mtime = Number(r[2] ?? 0);
+    return {
+      size,
+      ...(mtime ? { lastModified: new Date(mtime), etag: `${size.toString(16)}-${mtime.toString(16)}` } : {}),
+    };
+  }
+
+  async deleteObjects(bucket: string, keys: readonly string[]): Promise<void> {
+    const ctx = { op: 'deleteObjects', bucket };
+    await this.requireBucket(ctx);
+    for (let i = 0; i < keys.length; i += PAGE) {
+      const batch = keys.slice(i, i + PAGE);
+      // One transaction per batch: object, index entry and mtime go together.
+      await this.call(ctx, async () =>
+        failedExec(
+          await this.client
+            .multi()
+            .del(...batch.map((key) => this.keys.object(bucket, key)))
+            .zrem(this.keys.index(bucket), ...batch)
+            .hdel(this.keys.mtimes(bucket), ...batch)
+            .exec(),
+        ),
+      );
+    }
+  }
+
+  async *listObjects(bucket: string, opts: ListOptions = {}): AsyncIterable<ListEntry> {
+    const ctx = { op: 'listObjects', bucket };
+    await this.requireBucket(ctx);
+    const prefix = opts.prefix ?? '';
+    const delimiter = opts.delimiter || undefined;
+    const index = this.keys.index(bucket);
+    let { min } = prefixRange(prefix);
+    const { max } = prefixRange(prefix);
+    for (;;) {
+      const from = min;
+      const members = await this.call(ctx, () =>
+        this.client.zrangebylexBuffer(index, from, max, 'LIMIT', 0, PAGE),
+      );
+      if (members.length === 0) return;
+      const names: string[] = [];
+      let folder: string | undefined;
+      for (const m of members) {
+        const key = m.toString('utf8');
+        const cut = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+        if (cut >= 0) {
+          // A common prefix: give it once and jump past all of its keys.
+          folder = key.slice(0, cut + delimiter!.length);
+          break;
+        }
+        names.push(key);
+      }
+      yield* await this.describe(bucket, names, ctx);
+      if (folder !== undefined) {
+        yield { type: 'prefix', prefix: folder };
+        min = afterPrefix(folder);
+      } else if (members.length < PAGE) {
+        return;
+      } else {
+        min = after(names[names.length - 1]!);
+      }
+    }
+  }
+
+  /** Sizes and times of listed keys, in one round trip; keys deleted meanwhile are left out. */
+  private async describe(bucket: string, names: string[], ctx: Call): Promise<ObjectInfo[]> {
+    if (names.length === 0) return [];
+    const mtimes = this.keys.mtimes(bucket);
+    const r = await this.call(ctx, async () => {
+      const pipe = this.client.pipeline();
+      for (const key of names) pipe.strlen(this.keys.object(bucket, key));
+      pipe.hmget(mtimes, ...names);
+      return failedExec(await pipe.exec());
+    });
+    const times = r[names.length] as (string | null)[];
+    const out: ObjectInfo[] = [];
+    names.forEach((key, i) => {
+      const t = times[i];
+      if (t == null) return;
+      out.push({ type: 'object', key, size: r[i] as number, lastModified: new Date(Number(t)) });
+    });
+    return out;
+  }
+
+  async bucketExists(bucket: string): Promise<boolean> {
+    return (
+      (await this.call({ op: 'bucketExists', bucket }, () =>
+        this.client.exists(this.keys.marker(bucket)),
+      )) === 1
+    );
+  }
+
+  async createBucket(bucket: string): Promise<void> {
+    await this.call({ op: 'createBucket', bucket }, () => this.client.set(this.keys.marker(bucket), '1'));
+  }
+
+  /** Deletes the bucket and everything in it (as the localhost backend does). */
+  async deleteBucket(bucket: string): Promise<void> {
+    const ctx = { op: 'deleteBucket', bucket };
+    const index = this.keys.index(bucket);
+    // Unmark first, so no new object lands while the index is emptied.
+    await this.call(ctx, () => this.client.del(this.keys.marker(bucket)));
+    for (;;) {
+      const members = await this.call(ctx, () =>
+        this.client.zrangebylexBuffer(index, '-', '+', 'LIMIT', 0, PAGE),
+      );
+      if (members.length === 0) break;
+      const keys = members.map((m) => m.toString('utf8'));
+      await this.call(ctx, async () =>
+        failedExec(
+          await this.client
+            .multi()
+            .del(...keys.map((key) => this.keys.object(bucket, key)))
+            .zrem(index, ...keys)
+            .exec(),
+        ),
+      );
+    }
+    await this.call(ctx, () => this.client.del(index, this.keys.mtimes(bucket)));
+  }
+
+  getClient(): Redis {
+    return this.client;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.client.disconnect();
+  }
+}
+
+/** Results of a MULTI/pipeline, throwing the first command error (a null result is an aborted MULTI). */
+function failedExec(results: [Error | null, unknown][] | null): unknown[] {
+  if (!results) throw new Error('Redis transaction was aborted');
+  for (const [err] of results) if (err) throw err;
+  return results.map(([, v]) => v);
+}
