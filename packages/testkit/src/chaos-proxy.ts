@@ -52,7 +52,8 @@ export async function startChaosProxy(opts: ChaosProxyOptions): Promise<ChaosPro
   const stats: ChaosStats = { connections: 0, dropped: 0, cut: 0, delayed: 0, bytes: 0 };
   const sockets = new Set<Socket>();
 
-  const server = createServer((client) => {
+  // Half-open sockets, so an end from one side is passed on and the answer can still come back.
+  const server = createServer({ allowHalfOpen: true }, (client) => {
     sockets.add(client);
     client.once('close', () => sockets.delete(client));
     client.on('error', () => {});
@@ -65,7 +66,7 @@ export async function startChaosProxy(opts: ChaosProxyOptions): Promise<ChaosPro
     client.pause();
     const open = () => {
       if (client.destroyed) return;
-      const upstream = tcpConnect(target.port, target.host);
+      const upstream = tcpConnect({ port: target.port, host: target.host, allowHalfOpen: true });
       sockets.add(upstream);
       upstream.once('close', () => {
         sockets.delete(upstream);
@@ -92,6 +93,7 @@ export async function startChaosProxy(opts: ChaosProxyOptions): Promise<ChaosPro
             to.once('drain', () => from.resume());
           }
         });
+        from.once('end', () => to.end());
       };
       forward(client, upstream);
       forward(upstream, client);
