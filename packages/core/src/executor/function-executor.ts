@@ -6,6 +6,7 @@ import { LithopsError } from '../errors.js';
 import { encodeCallData, type Iterdata } from '../job/call-data.js';
 import { FuturesList, ResponseFuture, setOwner } from '../job/future.js';
 import { FutureState, JobState } from '../job/job-state.js';
+import { StorageMonitor } from '../monitor/storage-monitor.js';
 import type { CallEvent, ComputeBackend, InvocationPayload, RuntimeInfo } from '../plugin/compute-backend.js';
 import { loadBackendDefinition } from '../plugin/loader.js';
 import type { StorageBackend } from '../plugin/storage-backend.js';
@@ -31,6 +32,8 @@ const MODE_DEFAULT_BACKEND: Record<Mode, string> = {
   serverless: 'aws_lambda',
   standalone: 'vm',
 };
+/** Seconds past an invocation's deadline before a silent started call counts as lost. */
+const LOST_GRACE_SEC = 10;
 const OWN_OPTIONS = new Set([
   'config',
   'configFile',
@@ -45,6 +48,8 @@ const OWN_OPTIONS = new Set([
 interface Backends {
   storage: StorageBackend;
   compute: ComputeBackend;
+  /** Set when the compute backend reports no call events itself. */
+  monitor?: StorageMonitor;
   section: Record<string, unknown>;
 }
 
@@ -127,17 +132,18 @@ export class FunctionExecutor implements AsyncDisposable {
       log: this.log,
       storage,
     });
-    if (!compute.onCallEvent) {
-      throw new LithopsError(
-        'PLUGIN_INVALID',
-        `Backend "${name}" reports no call events, and storage monitoring is not available in this version.`,
-        {
-          hint: 'Implement onCallEvent in the backend.',
-        },
-      );
+    const b: Backends = { storage, compute, section: (section ?? {}) as Record<string, unknown> };
+    if (compute.onCallEvent) compute.onCallEvent((e) => this.onEvent(e));
+    else {
+      b.monitor = new StorageMonitor({
+        storage,
+        prefix: cfg.lithops.jobs_prefix,
+        intervalSec: cfg.lithops.monitoring_interval,
+        onEvent: (e) => this.onEvent(e),
+        log: this.log,
+      });
     }
-    compute.onCallEvent((e) => this.onEvent(e));
-    return { storage, compute, section: (section ?? {}) as Record<string, unknown> };
+    return b;
   }
 
   private onEvent(e: CallEvent): void {
@@ -239,6 +245,12 @@ export class FunctionExecutor implements AsyncDisposable {
       b.storage.putObject(bucket, dataKey, data.bytes),
     ]);
     this.jobs.set(job.jobKey, job);
+    // Silent past the invocation's deadline plus a grace: the worker is gone.
+    b.monitor?.watch(
+      job.jobKey,
+      futures.map((f) => f.callId),
+      chunksize * timeoutSec + LOST_GRACE_SEC,
+    );
 
     const onAbort = () => this.cancelJob(job, b, 'The call was cancelled (AbortSignal) before it started.');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -289,9 +301,14 @@ export class FunctionExecutor implements AsyncDisposable {
 
   private cancelJob(job: JobState, b: Backends, message: string): void {
     b.compute.cancel?.(job.jobKey);
+    const cancelled: string[] = [];
     for (let i = 0; i < job.n; i++) {
-      if (job.state[i]! < FutureState.Running) job.fail(i, 'ABORTED', message);
+      if (job.state[i]! < FutureState.Running) {
+        job.fail(i, 'ABORTED', message);
+        cancelled.push(callIdOf(i));
+      }
     }
+    b.monitor?.forget(job.jobKey, cancelled);
   }
 
   /** Futures of this executor (all jobs), in submission order. */
@@ -517,6 +534,7 @@ export class FunctionExecutor implements AsyncDisposable {
         progress: false,
       });
     }
+    b.monitor?.close();
     await b.compute[Symbol.asyncDispose]();
     if (this.config.lithops.data_cleaner) {
       try {

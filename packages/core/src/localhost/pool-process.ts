@@ -2,10 +2,7 @@
  * A localhost worker process: runs invocations one after another through the shared worker
  * runtime, and reports call events to the client over IPC (no per-call files).
  */
-import '../storage/embedded.js';
-import { lithopsSectionSchema } from '../config/lithops-section.js';
-import { createStorageBackend } from '../storage/create.js';
-import { CallThreads } from '../worker/call-threads.js';
+import { createWorkerEnv } from '../worker/environment.js';
 import { runInvocation, type WorkerEnv } from '../worker/run-invocation.js';
 import type { StatusSink } from '../worker/status-sink.js';
 import type { FromPoolProcess, PoolInit, ToPoolProcess } from './pool-messages.js';
@@ -27,13 +24,14 @@ let running = false;
 
 async function init(m: PoolInit): Promise<void> {
   try {
-    const lithops = lithopsSectionSchema.parse(m.storageConfig.raw.lithops ?? {});
-    const storage = await createStorageBackend({ ...m.storageConfig, lithops });
-    const threads = new CallThreads(new URL('../worker/call-thread.js', import.meta.url), {
+    env = await createWorkerEnv({
+      workerId: m.workerId,
       storageConfig: m.storageConfig,
+      bundleDir: m.bundleDir,
+      sink,
+      cacheCallData: true,
     });
-    threads.warm();
-    env = { workerId: m.workerId, storage, sink, threads, bundleDir: m.bundleDir, cacheCallData: true };
+    env.threads.warm();
     send({ type: 'ready' });
     void drain();
   } catch (e) {

@@ -14,6 +14,9 @@ import type { CallContext } from './context.js';
 import { OutputCapture } from './output-capture.js';
 import { serializeError } from './remote-error.js';
 
+// Bundles carry inline source maps: remote stacks then name the user's own files and lines.
+process.setSourceMapsEnabled(true);
+
 // Helpers transpilers inject into function sources shipped by source.
 (globalThis as Record<string, unknown>).__name ??= (target: object, value: string) =>
   Object.defineProperty(target, 'name', { value, configurable: true });
