@@ -1,0 +1,308 @@
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { BlobServiceClient, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import {
+  type ByteRange,
+  isTransientError,
+  type ListEntry,
+  type ListOptions,
+  LithopsError,
+  listPages,
+  mergeListPage,
+  type ObjectInfo,
+  type ObjectMeta,
+  type StorageBackend,
+  type StorageCallContext,
+  uploadInParts,
+  withRetries,
+} from '@lithops/core/plugin';
+import { azureCode, azureStatus, toLithopsError } from './errors.js';
+import { guardBody } from './guarded-body.js';
+
+export const NAME = 'azure_storage';
+
+export interface AzureStorageBackendOptions {
+  service: BlobServiceClient;
+  bucket: string;
+  /** Endpoint shown in error messages (never with credentials). */
+  endpointLabel: string;
+  partSize: number;
+  uploadConcurrency: number;
+  retries: number;
+  timeoutMs: number;
+  deleteConcurrency: number;
+}
+
+type Op = Omit<StorageCallContext, 'backend' | 'endpoint'>;
+
+/** A request that hit our own per-attempt timeout; transient, so it is tried again. */
+class AttemptTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(ms: number, cause: unknown) {
+    super(`no answer within ${ms} ms`, { cause });
+    this.name = 'AttemptTimeoutError';
+  }
+}
+
+/** A connection reset mid-body, which the SDK reports as an AbortError nobody asked for. */
+class ConnectionLostError extends Error {
+  readonly code = 'ECONNRESET';
+  constructor(cause: unknown) {
+    super('the connection was lost mid-response', { cause });
+    this.name = 'ConnectionLostError';
+  }
+}
+
+function isRetryable(err: unknown): boolean {
+  // Azure says which 5xx/429/408 to retry; RestError carries `statusCode`, which core reads.
+  return isTransientError(err);
+}
+
+/** Block ids must be base64 and of equal length within a blob. */
+function blockId(upload: string, partNumber: number): string {
+  return Buffer.from(`${upload}-${String(partNumber).padStart(6, '0')}`).toString('base64');
+}
+
+/** Azure Blob Storage through `@azure/storage-blob`, with core's retries and error codes. */
+export class AzureStorageBackend implements StorageBackend {
+  readonly name = NAME;
+  readonly bucket: string;
+  private readonly service: BlobServiceClient;
+
+  constructor(private readonly opts: AzureStorageBackendOptions) {
+    this.service = opts.service;
+    this.bucket = opts.bucket;
+  }
+
+  /**
+   * Runs one idempotent call with core's bounded backoff. Each attempt gets an abort signal that
+   * fires after the request timeout (the SDK has no client-side timeout of its own).
+   */
+  private async call<T>(op: Op, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      return await withRetries(() => this.attempt(fn), { retries: this.opts.retries, isRetryable });
+    } catch (e) {
+      throw this.fail(op, e);
+    }
+  }
+
+  private async attempt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), this.opts.timeoutMs);
+    try {
+      return await fn(ac.signal);
+    } catch (e) {
+      if ((e as Error | undefined)?.name === 'AbortError') {
+        throw ac.signal.aborted
+          ? new AttemptTimeoutError(this.opts.timeoutMs, e)
+          : new ConnectionLostError(e);
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private fail(op: Op, e: unknown): LithopsError {
+    if (LithopsError.isInstance(e)) return e;
+    return toLithopsError(e, { ...op, backend: NAME, endpoint: this.opts.endpointLabel });
+  }
+
+  private container(bucket: string): ContainerClient {
+    return this.service.getContainerClient(bucket);
+  }
+
+  private blob(bucket: string, key: string): BlockBlobClient {
+    return this.container(bucket).getBlockBlobClient(key);
+  }
+
+  async putObject(bucket: string, key: string, body: Uint8Array | Readable): Promise<void> {
+    const op = { op: 'putObject', bucket, key };
+    const blob = this.blob(bucket, key);
+    const blobHTTPHeaders = { blobContentType: 'application/octet-stream' };
+    const retry = <T>(fn: (signal: AbortSignal) => Promise<T>) =>
+      withRetries(() => this.attempt(fn), { retries: this.opts.retries, isRetryable });
+    try {
+      // Big bodies go up as blocks staged in parallel and committed at once: a reader never sees a
+      // half-written blob, and a failed block is re-sent alone.
+      await uploadInParts<string>(
+        body,
+        { partSize: this.opts.partSize, concurrency: this.opts.uploadConcurrency },
+        {
+          putSingle: (bytes) =>
+            retry((abortSignal) => blob.upload(bytes, bytes.length, { blobHTTPHeaders, abortSignal })).then(
+              () => {},
+            ),
+          start: async () => randomBytes(8).toString('hex'),
+          uploadPart: async (upload, n, bytes) => {
+            const id = blockId(upload, n);
+            await retry((abortSignal) => blob.stageBlock(id, bytes, bytes.length, { abortSignal }));
+            return id;
+          },
+          complete: async (_upload, parts) => {
+            await retry((abortSignal) =>
+              blob.commitBlockList(
+                parts.map((p) => p.tag),
+                { blobHTTPHeaders, abortSignal },
+              ),
+            );
+          },
+          // Uncommitted blocks are dropped by the service (after a week, or at the next commit).
+          abort: async () => {},
+        },
+      );
+    } catch (e) {
+      throw this.fail(op, e);
+    }
+  }
+
+  async getObject(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Uint8Array> {
+    return this.call({ op: 'getObject', bucket, key }, async () => {
+      const chunks: Buffer[] = [];
+      try {
+        for await (const c of await this.openStream(bucket, key, opts.range)) chunks.push(c as Buffer);
+      } catch (e) {
+        if ((e as Error | undefined)?.name === 'AbortError') throw new ConnectionLostError(e);
+        throw e;
+      }
+      return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    });
+  }
+
+  async getObjectStream(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Readable> {
+    return this.call({ op: 'getObjectStream', bucket, key }, () => this.openStream(bucket, key, opts.range));
+  }
+
+  /**
+   * Starts a download; resolves with the body once the headers are in (a missing key fails here).
+   * The SDK resumes a body cut mid-way with ranged requests (bounded by `retries`) and checks its
+   * length; the guard fails a body that goes quiet.
+   */
+  private async openStream(bucket: string, key: string, range: ByteRange | undefined): Promise<Readable> {
+    const blob = this.blob(bucket, key);
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), this.opts.timeoutMs);
+    try {
+      const offset = range ? range[0] : 0;
+      const count = range ? range[1] - range[0] + 1 : undefined;
+      const res = await blob.download(offset, count, {
+        maxRetryRequests: this.opts.retries,
+        abortSignal: ac.signal,
+      });
+      const body = res.readableStreamBody as Readable | undefined;
+      if (!body) throw new Error('the service sent no body');
+      return guardBody(body, { stallMs: this.opts.timeoutMs });
+    } catch (e) {
+      if ((e as Error | undefined)?.name === 'AbortError') {
+        throw ac.signal.aborted
+          ? new AttemptTimeoutError(this.opts.timeoutMs, e)
+          : new ConnectionLostError(e);
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async headObject(bucket: string, key: string): Promise<ObjectMeta> {
+    const blob = this.blob(bucket, key);
+    return this.call({ op: 'headObject', bucket, key }, async (abortSignal) => {
+      const p = await blob.getProperties({ abortSignal });
+      return {
+        size: p.contentLength ?? 0,
+        ...(p.etag ? { etag: p.etag } : {}),
+        ...(p.lastModified ? { lastModified: p.lastModified } : {}),
+      };
+    });
+  }
+
+  async deleteObjects(bucket: string, keys: readonly string[]): Promise<void> {
+    let next = 0;
+    let failed: unknown;
+    const worker = async () => {
+      while (next < keys.length && failed === undefined) {
+        const key = keys[next++]!;
+        try {
+          await this.call({ op: 'deleteObjects', bucket, key }, async (abortSignal) => {
+            try {
+              await this.blob(bucket, key).delete({ abortSignal });
+            } catch (e) {
+              // A missing blob is fine; a missing container is not.
+              if (azureStatus(e) === 404 && azureCode(e) !== 'ContainerNotFound') return;
+              throw e;
+            }
+          });
+        } catch (e) {
+          failed ??= e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.deleteConcurrency, keys.length) }, worker));
+    if (failed !== undefined) throw failed;
+  }
+
+  listObjects(bucket: string, opts: ListOptions = {}): AsyncIterable<ListEntry> {
+    const container = this.container(bucket);
+    const prefix = opts.prefix ? { prefix: opts.prefix } : {};
+    return listPages((token) =>
+      this.call({ op: 'listObjects', bucket }, async (abortSignal) => {
+        const settings = { maxPageSize: 5000, ...(token ? { continuationToken: token } : {}) };
+        const objects: ObjectInfo[] = [];
+        let prefixes: string[] = [];
+        let next: string | undefined;
+        if (opts.delimiter) {
+          const it = container
+            .listBlobsByHierarchy(opts.delimiter, { ...prefix, abortSignal })
+            .byPage(settings);
+          const page = (await it.next()).value;
+          for (const b of page?.segment.blobItems ?? []) objects.push(info(b));
+          prefixes = (page?.segment.blobPrefixes ?? []).map((p: { name: string }) => p.name);
+          next = page?.continuationToken || undefined;
+        } else {
+          const it = container.listBlobsFlat({ ...prefix, abortSignal }).byPage(settings);
+          const page = (await it.next()).value;
+          for (const b of page?.segment.blobItems ?? []) objects.push(info(b));
+          next = page?.continuationToken || undefined;
+        }
+        return { entries: mergeListPage(objects, prefixes), next };
+      }),
+    );
+  }
+
+  async bucketExists(bucket: string): Promise<boolean> {
+    return this.call({ op: 'bucketExists', bucket }, (abortSignal) =>
+      this.container(bucket).exists({ abortSignal }),
+    );
+  }
+
+  async createBucket(bucket: string): Promise<void> {
+    await this.call({ op: 'createBucket', bucket }, (abortSignal) =>
+      this.container(bucket).createIfNotExists({ abortSignal }),
+    );
+  }
+
+  async deleteBucket(bucket: string): Promise<void> {
+    await this.call({ op: 'deleteBucket', bucket }, (abortSignal) =>
+      this.container(bucket).deleteIfExists({ abortSignal }),
+    );
+  }
+
+  getClient(): BlobServiceClient {
+    return this.service;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {}
+}
+
+function info(b: {
+  name: string;
+  properties: { contentLength?: number; etag?: string; lastModified?: Date };
+}): ObjectInfo {
+  return {
+    type: 'object',
+    key: b.name,
+    size: b.properties.contentLength ?? 0,
+    ...(b.properties.etag ? { etag: b.properties.etag } : {}),
+    ...(b.properties.lastModified ? { lastModified: b.properties.lastModified } : {}),
+  };
+}
