@@ -5,6 +5,9 @@ import {
   type ListEntry,
   type ListOptions,
   LithopsError,
+  listPages,
+  mergeListPage,
+  type ObjectInfo,
   type ObjectMeta,
   type StorageBackend,
   type StorageCallContext,
@@ -38,10 +41,6 @@ interface ListPage {
   items?: { name: string; size?: string; etag?: string; updated?: string }[];
   prefixes?: string[];
   nextPageToken?: string;
-}
-
-function byteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 function asBuffer(b: Uint8Array): Buffer {
@@ -248,13 +247,10 @@ export class GcpStorageBackend implements StorageBackend {
     if (failed !== undefined) throw failed;
   }
 
-  async *listObjects(bucket: string, opts: ListOptions = {}): AsyncIterable<ListEntry> {
+  listObjects(bucket: string, opts: ListOptions = {}): AsyncIterable<ListEntry> {
     const b: Bucket = this.storage.bucket(bucket);
-    let pageToken: string | undefined;
-    const seenPrefixes = new Set<string>();
-    do {
-      const token = pageToken;
-      const page = await this.call({ op: 'listObjects', bucket }, async () => {
+    return listPages((token) =>
+      this.call({ op: 'listObjects', bucket }, async () => {
         const [, , response] = await b.getFiles({
           autoPaginate: false,
           maxResults: 1000,
@@ -262,30 +258,21 @@ export class GcpStorageBackend implements StorageBackend {
           ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
           ...(token ? { pageToken: token } : {}),
         });
-        return (response ?? {}) as ListPage;
-      });
-      // A page holds items and prefixes apart; merge them into one key-ordered run.
-      const entries: ListEntry[] = [];
-      for (const it of page.items ?? []) {
-        entries.push({
+        const page = (response ?? {}) as ListPage;
+        const objects: ObjectInfo[] = (page.items ?? []).map((it) => ({
           type: 'object',
           key: it.name,
           size: Number(it.size ?? 0),
           ...(it.etag ? { etag: it.etag } : {}),
           ...(it.updated ? { lastModified: new Date(it.updated) } : {}),
-        });
-      }
-      for (const p of page.prefixes ?? []) {
-        if (seenPrefixes.has(p)) continue;
-        seenPrefixes.add(p);
-        entries.push({ type: 'prefix', prefix: p });
-      }
-      entries.sort((x, y) =>
-        byteOrder(x.type === 'object' ? x.key : x.prefix, y.type === 'object' ? y.key : y.prefix),
-      );
-      yield* entries;
-      pageToken = page.nextPageToken;
-    } while (pageToken);
+        }));
+        // A page holds items and prefixes apart; core merges them into one key-ordered run.
+        return {
+          entries: mergeListPage(objects, page.prefixes ?? []),
+          next: page.nextPageToken || undefined,
+        };
+      }),
+    );
   }
 
   async bucketExists(bucket: string): Promise<boolean> {

@@ -8,7 +8,7 @@
  * ```
  * @packageDocumentation
  */
-import { defineStorageBackend, LithopsError } from '@lithops/core/plugin';
+import { defineStorageBackend, parseConfig } from '@lithops/core/plugin';
 import { GcpStorageBackend, NAME } from './backend.js';
 import { createGcsClient } from './client.js';
 import { gcpSectionSchema, gcpStorageSectionSchema } from './config.js';
@@ -25,15 +25,13 @@ export default defineStorageBackend({
   name: NAME,
   configSchema: gcpStorageSectionSchema,
   create(config, ctx) {
-    const parsed = gcpSectionSchema.safeParse(ctx.config.gcp ?? {});
-    if (!parsed.success) {
-      const lines = parsed.error.issues.map((i) => `gcp.${i.path.map(String).join('.')}: ${i.message}`);
-      throw new LithopsError('CONFIG_INVALID', `Invalid configuration:\n  ${lines.join('\n  ')}\n`, {
-        backend: NAME,
-        hint: 'Fix the gcp section of the config.',
-      });
-    }
-    const client = createGcsClient(parsed.data, config, ctx.configDir);
+    // The shared `gcp:` section is read here; the loader has already checked `gcp_storage:`.
+    const gcp = parseConfig(gcpSectionSchema, ctx.config.gcp, {
+      source: 'the configuration',
+      section: 'gcp',
+      backend: NAME,
+    });
+    const client = createGcsClient(gcp, config, ctx.configDir);
     return new GcpStorageBackend({
       storage: client.storage,
       bucket: config.storage_bucket,
@@ -43,7 +41,7 @@ export default defineStorageBackend({
       retries: config.retries,
       timeoutMs: Math.round(config.request_timeout * 1000),
       deleteConcurrency: config.delete_concurrency,
-      region: parsed.data.region,
+      region: gcp.region,
     });
   },
 });
