@@ -39,7 +39,13 @@ export {
   storageError,
 } from './storage/errors.js';
 export { compareKeys, listPages, mergeListPage } from './storage/listing.js';
-export { DEFAULT_PART_SIZE, type PartUploader, readParts, uploadInParts } from './storage/parts.js';
+export {
+  DEFAULT_PART_SIZE,
+  type PartUploader,
+  readParts,
+  type UploadInPartsOptions,
+  uploadInParts,
+} from './storage/parts.js';
 export { takeBytes } from './storage/streams.js';
 export type { Logger } from './util/logger.js';
 export { backoffDelay, isTransientError, type RetryOptions, withRetries } from './util/retry.js';

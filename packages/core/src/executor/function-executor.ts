@@ -34,6 +34,8 @@ const MODE_DEFAULT_BACKEND: Record<Mode, string> = {
 };
 /** Seconds past an invocation's deadline before a silent started call counts as lost. */
 const LOST_GRACE_SEC = 10;
+/** Call data up to this size travels inside localhost invocations instead of through storage. */
+const INLINE_CALL_DATA_BYTES = 2 ** 20;
 const OWN_OPTIONS = new Set([
   'config',
   'configFile',
@@ -48,6 +50,7 @@ const OWN_OPTIONS = new Set([
 interface Backends {
   storage: StorageBackend;
   compute: ComputeBackend;
+  mode: 'localhost' | 'serverless' | 'standalone';
   /** Set when the compute backend reports no call events itself. */
   monitor?: StorageMonitor;
   section: Record<string, unknown>;
@@ -132,7 +135,12 @@ export class FunctionExecutor implements AsyncDisposable {
       log: this.log,
       storage,
     });
-    const b: Backends = { storage, compute, section: (section ?? {}) as Record<string, unknown> };
+    const b: Backends = {
+      storage,
+      compute,
+      mode: def.mode,
+      section: (section ?? {}) as Record<string, unknown>,
+    };
     if (compute.onCallEvent) compute.onCallEvent((e) => this.onEvent(e));
     else {
       b.monitor = new StorageMonitor({
@@ -239,11 +247,15 @@ export class FunctionExecutor implements AsyncDisposable {
       this.bundlesUploaded.set(funcKey, upload);
       upload.catch(() => this.bundlesUploaded.delete(funcKey));
     }
+    // Small jobs on localhost carry their call data in the invocations: no storage round trip.
+    const inline = b.mode === 'localhost' && data.bytes.length <= INLINE_CALL_DATA_BYTES;
     const [runtime] = await Promise.all([
       this.runtimeFor(b, memoryMb),
       upload,
-      b.storage.putObject(bucket, dataKey, data.bytes),
+      inline ? undefined : b.storage.putObject(bucket, dataKey, data.bytes),
     ]);
+    const inlineExtraArgs =
+      inline && data.extraArgsRange ? data.bytes.subarray(...data.extraArgsRange) : undefined;
     this.jobs.set(job.jobKey, job);
     // Silent past the invocation's deadline plus a grace: the worker is gone.
     b.monitor?.watch(
@@ -285,7 +297,14 @@ export class FunctionExecutor implements AsyncDisposable {
         calls.push({ callId: callIdOf(i), start: data.offsets[i]!, end: data.offsets[i + 1]! });
       job.markInvoked(from, to, Date.now());
       try {
-        await b.compute.invoke(runtime, { ...base, calls });
+        const payload: InvocationPayload = { ...base, calls };
+        if (inline) {
+          payload.inline = {
+            calls: data.bytes.subarray(data.offsets[from]!, data.offsets[to]!),
+            extraArgs: inlineExtraArgs,
+          };
+        }
+        await b.compute.invoke(runtime, payload);
       } catch (e) {
         for (let i = from; i < data.count; i++)
           job.fail(

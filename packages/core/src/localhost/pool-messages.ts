@@ -18,4 +18,4 @@ export type FromPoolProcess =
   | { type: 'ready' }
   | { type: 'init-failed'; message: string }
   | { type: 'event'; event: CallEvent }
-  | { type: 'invoked'; seq: number };
+  | { type: 'skipped'; seq: number };

@@ -11,10 +11,24 @@ const send = (m: FromPoolProcess) => process.send!(m);
 // The client is gone: nothing can receive our results.
 process.on('disconnect', () => process.exit(0));
 
+/**
+ * A call's `init` is reported only if it is still running after this long: short calls then cost
+ * one message (their status, which carries the start time), long ones still show as Running.
+ */
+const INIT_REPORT_DELAY_MS = 20;
+let pendingInit: NodeJS.Timeout | undefined;
+
 const sink: StatusSink = {
-  init: (jobKey, callId, at) =>
-    void send({ type: 'event', event: { type: 'init', jobKey, callId, workerId: env!.workerId, at } }),
-  status: (jobKey, status) => void send({ type: 'event', event: { type: 'status', jobKey, status } }),
+  init: (jobKey, callId, at) => {
+    pendingInit = setTimeout(
+      () => send({ type: 'event', event: { type: 'init', jobKey, callId, workerId: env!.workerId, at } }),
+      INIT_REPORT_DELAY_MS,
+    );
+  },
+  status: (jobKey, status) => {
+    clearTimeout(pendingInit);
+    send({ type: 'event', event: { type: 'status', jobKey, status } });
+  },
 };
 
 let env: WorkerEnv | undefined;
@@ -44,8 +58,9 @@ async function drain(): Promise<void> {
   running = true;
   while (queue.length > 0) {
     const m = queue.shift()!;
-    if (!cancelled.has(m.payload.jobKey)) await runInvocation(m.payload, env);
-    send({ type: 'invoked', seq: m.seq });
+    // The client counts statuses to know an invocation is over; a skipped one is said so.
+    if (cancelled.has(m.payload.jobKey)) send({ type: 'skipped', seq: m.seq });
+    else await runInvocation(m.payload, env);
   }
   running = false;
 }

@@ -8,8 +8,6 @@ interface Invocation {
   payload: InvocationPayload;
   /** Calls that reported a final status. */
   reported: Set<string>;
-  /** The call that reported `init` and no status yet. */
-  running?: string;
 }
 
 interface Proc {
@@ -109,17 +107,17 @@ export class ProcessPool {
               (c) => c.callId === (m.event.type === 'init' ? m.event.callId : m.event.status.callId),
             ),
         );
-        if (inv) {
-          if (m.event.type === 'init') inv.running = m.event.callId;
-          else {
-            inv.reported.add(m.event.status.callId);
-            if (inv.running === m.event.status.callId) inv.running = undefined;
+        this.opts.onEvent(m.event);
+        if (inv && m.event.type === 'status') {
+          inv.reported.add(m.event.status.callId);
+          if (inv.reported.size === inv.payload.calls.length) {
+            proc.inflight.splice(proc.inflight.indexOf(inv), 1);
+            this.pump();
           }
         }
-        this.opts.onEvent(m.event);
         return;
       }
-      case 'invoked': {
+      case 'skipped': {
         const i = proc.inflight.findIndex((x) => x.seq === m.seq);
         if (i >= 0) proc.inflight.splice(i, 1);
         this.pump();
@@ -133,14 +131,19 @@ export class ProcessPool {
     if (!proc.ready) this.earlyDeaths++;
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const requeue: Invocation[] = [];
-    for (const inv of proc.inflight) {
-      const left = inv.payload.calls.filter((c) => !inv.reported.has(c.callId) && c.callId !== inv.running);
-      if (inv.running)
+    for (const [n, inv] of proc.inflight.entries()) {
+      // A process runs its invocations in order and their calls back to back: the first
+      // unreported call of the first invocation is the one it was running.
+      const running =
+        n === 0 ? inv.payload.calls.find((c) => !inv.reported.has(c.callId))?.callId : undefined;
+      const left = inv.payload.calls.filter((c) => !inv.reported.has(c.callId) && c.callId !== running);
+      if (running) {
         this.died(
           inv.payload.jobKey,
-          inv.running,
+          running,
           `The worker process (pid ${proc.child.pid}) ${how} while running this call.`,
         );
+      }
       if (left.length > 0)
         requeue.push({ seq: ++this.seq, payload: { ...inv.payload, calls: left }, reported: new Set() });
     }

@@ -40,6 +40,11 @@ export interface InvocationPayload {
   func: { key: string; sha256: string; exportName: string };
   /** Call-data object key; `extraArgs` (encoded once per job) is a range of it. */
   dataKey: string;
+  /**
+   * The invocation's call data itself, instead of `dataKey` (only for small jobs on backends whose
+   * transport carries bytes, i.e. localhost): `calls` starts at `calls[0].start`.
+   */
+  inline?: { calls: Uint8Array; extraArgs?: Uint8Array };
   extraArgsRange?: readonly [start: number, end: number];
   calls: CallRef[];
   timeoutSec: number;

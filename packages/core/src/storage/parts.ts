@@ -49,18 +49,31 @@ export interface PartUploader<U> {
   abort(upload: U): Promise<void>;
 }
 
+export interface UploadInPartsOptions {
+  /** Default `DEFAULT_PART_SIZE`. */
+  partSize?: number;
+  /** Parts in flight. Default 4. */
+  concurrency?: number;
+  /**
+   * Bytes bodies up to this size go in one plain put (default: one part). Parts only pay off for
+   * streams and very large bodies; a body already in memory is faster in one request.
+   */
+  singlePutMax?: number;
+}
+
 /**
  * Uploads a body in parts with at most `concurrency` parts in flight, or with one plain put when
  * it fits in one part. Memory use is bounded by `(concurrency + 1) × partSize` for streams.
  */
 export async function uploadInParts<U>(
   body: Uint8Array | Readable,
-  opts: { partSize?: number; concurrency?: number },
+  opts: UploadInPartsOptions,
   up: PartUploader<U>,
 ): Promise<void> {
   const partSize = opts.partSize ?? DEFAULT_PART_SIZE;
   const concurrency = Math.max(1, opts.concurrency ?? 4);
-  if (body instanceof Uint8Array && body.length <= partSize) return up.putSingle(body);
+  if (body instanceof Uint8Array && body.length <= Math.max(partSize, opts.singlePutMax ?? 0))
+    return up.putSingle(body);
   const parts = readParts(body, partSize);
   const first = await parts.next();
   const second = first.done ? first : await parts.next();

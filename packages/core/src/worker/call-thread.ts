@@ -147,5 +147,8 @@ parentPort!.on('message', async (msg: CallRequest | { type: 'abort' }) => {
   }
   await storageReady;
   const reply = await run(msg);
+  // The encoder returns a view into a buffer it reuses: copy the bytes out once, then move that
+  // copy (cloning a view would carry its whole underlying buffer).
+  if (reply.result) reply.result = Uint8Array.prototype.slice.call(reply.result);
   parentPort!.postMessage(reply, reply.result ? [reply.result.buffer as ArrayBuffer] : []);
 });

@@ -52,6 +52,7 @@ function ensureBundle(p: InvocationPayload, env: WorkerEnv): Promise<string> {
 }
 
 function readCallData(p: InvocationPayload, env: WorkerEnv): Promise<{ bytes: Uint8Array; base: number }> {
+  if (p.inline) return Promise.resolve({ bytes: p.inline.calls, base: p.calls[0]?.start ?? 0 });
   if (env.cacheCallData) {
     let hit = callData.get(p.dataKey);
     if (!hit) {
@@ -113,8 +114,14 @@ export async function runInvocation(p: InvocationPayload, env: WorkerEnv): Promi
     await failAll(p, env, e);
     return;
   }
-  const slice = (start: number, end: number) => data.bytes.subarray(start - data.base, end - data.base);
-  const extraArgs = p.extraArgsRange ? slice(p.extraArgsRange[0], p.extraArgsRange[1]) : undefined;
+  // Copies: a view would carry the whole call-data buffer to the call thread with every call.
+  const slice = (start: number, end: number) =>
+    Uint8Array.prototype.slice.call(data.bytes, start - data.base, end - data.base);
+  const extraArgs = p.inline
+    ? p.inline.extraArgs
+    : p.extraArgsRange
+      ? slice(p.extraArgsRange[0], p.extraArgsRange[1])
+      : undefined;
   for (const call of p.calls) {
     if (env.signal?.aborted) break;
     const start = Date.now();
