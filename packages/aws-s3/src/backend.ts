@@ -33,6 +33,8 @@ import {
 } from '@lithops/core/plugin';
 
 const NAME = 'aws_s3';
+/** Bytes bodies up to this size go in one PutObject; streams and larger bodies in parts. */
+const SINGLE_PUT_MAX = 64 * 2 ** 20;
 
 export interface AwsS3BackendOptions {
   bucket: string;
@@ -100,7 +102,11 @@ export class AwsS3Backend implements StorageBackend {
 
   async putObject(bucket: string, key: string, body: Uint8Array | Readable): Promise<void> {
     const ctx = { op: 'putObject', bucket, key };
-    await uploadInParts<string>(body, this.opts.partSize ? { partSize: this.opts.partSize } : {}, {
+    const parts = {
+      singlePutMax: SINGLE_PUT_MAX,
+      ...(this.opts.partSize ? { partSize: this.opts.partSize } : {}),
+    };
+    await uploadInParts<string>(body, parts, {
       putSingle: (b) =>
         this.call(ctx, () =>
           this.client.send(

@@ -69,6 +69,18 @@ describe('uploadInParts', () => {
     expect(r2.log).toEqual(['single:0']);
   });
 
+  it('puts bytes up to singlePutMax in one request, and streams of that size in parts', async () => {
+    const r = recorder();
+    await uploadInParts(randomBytes(300), { partSize: 100, singlePutMax: 300 }, r.up);
+    expect(r.log).toEqual(['single:300']);
+    const r2 = recorder();
+    await uploadInParts(randomBytes(301), { partSize: 100, singlePutMax: 300 }, r2.up);
+    expect(r2.log).toEqual(['start', 'complete:1,2,3,4']);
+    const r3 = recorder();
+    await uploadInParts(Readable.from([randomBytes(300)]), { partSize: 100, singlePutMax: 300 }, r3.up);
+    expect(r3.log).toEqual(['start', 'complete:1,2,3']);
+  });
+
   it('uploads a stream in ordered parts with bounded concurrency', async () => {
     const body = randomBytes(1000);
     const r = recorder({ delayMs: 5 });

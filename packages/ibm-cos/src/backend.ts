@@ -19,6 +19,8 @@ import {
 import type COS from 'ibm-cos-sdk';
 
 const NAME = 'ibm_cos';
+/** Bytes bodies up to this size go in one PutObject; streams and larger bodies in parts. */
+const SINGLE_PUT_MAX = 64 * 2 ** 20;
 
 export interface IbmCosBackendOptions {
   bucket: string;
@@ -89,7 +91,7 @@ export class IbmCosBackend implements StorageBackend {
     const c = this.client;
     await uploadInParts<string>(
       body,
-      {},
+      { singlePutMax: SINGLE_PUT_MAX },
       {
         putSingle: async (b) => {
           await this.call(ctx, () =>

