@@ -10,7 +10,7 @@ export interface PoolInit {
 /** Client → pool process. */
 export type ToPoolProcess =
   | PoolInit
-  | { type: 'invoke'; seq: number; payload: InvocationPayload }
+  | { type: 'invoke'; items: { seq: number; payload: InvocationPayload }[] }
   | { type: 'cancel'; jobKey: string };
 
 /** Pool process → client. */

@@ -32,7 +32,7 @@ const sink: StatusSink = {
 };
 
 let env: WorkerEnv | undefined;
-const queue: Extract<ToPoolProcess, { type: 'invoke' }>[] = [];
+const queue: Extract<ToPoolProcess, { type: 'invoke' }>['items'] = [];
 const cancelled = new Set<string>();
 let running = false;
 
@@ -68,7 +68,7 @@ async function drain(): Promise<void> {
 process.on('message', (m: ToPoolProcess) => {
   if (m.type === 'init') void init(m);
   else if (m.type === 'invoke') {
-    queue.push(m);
+    queue.push(...m.items);
     void drain();
   } else if (m.type === 'cancel') cancelled.add(m.jobKey);
 });

@@ -19,6 +19,12 @@ interface Proc {
 
 /** Invocations sent ahead to a process, so it never waits on the client between two. */
 const PIPELINE_DEPTH = 2;
+/**
+ * When calls are this short (ms, moving average), a process is sent up to FAST_DEPTH invocations
+ * in one message: fewer messages per call, while long calls stay balanced across processes.
+ */
+const FAST_CALL_MS = 2;
+const FAST_DEPTH = 32;
 /** Processes that die before they are ready, in a row, before the pool gives up. */
 const MAX_EARLY_DEATHS = 3;
 
@@ -40,6 +46,8 @@ export class ProcessPool {
   private nextId = 0;
   private earlyDeaths = 0;
   private closed = false;
+  /** Moving average of call durations, for the pipelining depth. */
+  private avgCallMs = Number.POSITIVE_INFINITY;
   private fatal: string | undefined;
   private readonly script = new URL('./pool-process.js', import.meta.url);
 
@@ -108,6 +116,10 @@ export class ProcessPool {
             ),
         );
         this.opts.onEvent(m.event);
+        if (m.event.type === 'status') {
+          const ms = m.event.status.timings.end - m.event.status.timings.start;
+          this.avgCallMs = Number.isFinite(this.avgCallMs) ? this.avgCallMs * 0.9 + ms * 0.1 : ms;
+        }
         if (inv && m.event.type === 'status') {
           inv.reported.add(m.event.status.callId);
           if (inv.reported.size === inv.payload.calls.length) {
@@ -181,12 +193,16 @@ export class ProcessPool {
   }
 
   private pump(): void {
+    const depth = this.avgCallMs < FAST_CALL_MS ? FAST_DEPTH : PIPELINE_DEPTH;
     for (const p of this.procs) {
-      while (p.ready && p.inflight.length < PIPELINE_DEPTH && this.queue.length > 0) {
-        const inv = this.queue.shift()!;
-        p.inflight.push(inv);
-        p.child.send({ type: 'invoke', seq: inv.seq, payload: inv.payload });
-      }
+      if (!p.ready || this.queue.length === 0) continue;
+      // Refill in halves, so a busy process gets a few large messages rather than many small ones.
+      if (depth === FAST_DEPTH && p.inflight.length > FAST_DEPTH / 2) continue;
+      const n = Math.min(depth - p.inflight.length, this.queue.length);
+      if (n <= 0) continue;
+      const batch = this.queue.splice(0, n);
+      p.inflight.push(...batch);
+      p.child.send({ type: 'invoke', items: batch.map((inv) => ({ seq: inv.seq, payload: inv.payload })) });
     }
     this.updateRefs();
   }
