@@ -11,7 +11,10 @@ import type { CallEvent, ComputeBackend, InvocationPayload, RuntimeInfo } from '
 import { loadBackendDefinition } from '../plugin/loader.js';
 import type { StorageBackend } from '../plugin/storage-backend.js';
 import { shipFunction } from '../ship/prepare.js';
+import type { CloudObject } from '../storage/cloud-object.js';
 import { createStorageBackend } from '../storage/create.js';
+import { LazyStorageBackend } from '../storage/lazy-backend.js';
+import { Storage } from '../storage/storage.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { bundleCacheDir } from '../util/paths.js';
 import { callIdOf, keys } from '../worker/keys.js';
@@ -82,6 +85,7 @@ export class FunctionExecutor implements AsyncDisposable {
   private readonly runtimes = new Map<number, Promise<RuntimeInfo>>();
   private readonly bundlesUploaded = new Map<string, Promise<void>>();
   private jobSeq = 0;
+  private storageFacade: Storage | undefined;
   private closed: Promise<void> | undefined;
   private readonly closeGraceSec: number;
 
@@ -106,6 +110,24 @@ export class FunctionExecutor implements AsyncDisposable {
   private backends(): Promise<Backends> {
     this.backendsP ??= this.createBackends();
     return this.backendsP;
+  }
+
+  /**
+   * The job storage as a `Storage` (Lithops' Storage API). Usable at once; objects made with
+   * `putCloudObject` are removed by `clean()` and on close.
+   */
+  get storage(): Storage {
+    this.storageFacade ??= new Storage(new LazyStorageBackend(this.backends().then((b) => b.storage)), {
+      jobsPrefix: this.config.lithops.jobs_prefix,
+      tempPrefix: this.executorId,
+    });
+    return this.storageFacade;
+  }
+
+  /** The job storage, once its backend is ready. */
+  async getStorage(): Promise<Storage> {
+    await this.backends();
+    return this.storage;
   }
 
   private async createBackends(): Promise<Backends> {
@@ -499,9 +521,28 @@ export class FunctionExecutor implements AsyncDisposable {
   }
 
   /** Deletes job data from storage (default: every finished job of this executor). */
-  async clean(opts: { fs?: FutureInput<unknown>; cleanFn?: boolean; force?: boolean } = {}): Promise<void> {
+  async clean(
+    opts: {
+      fs?: FutureInput<unknown>;
+      /** Cloud objects to delete. */
+      cs?: readonly CloudObject[];
+      /** Delete the cloud objects made with `fexec.storage.putCloudObject`. Default true. */
+      cleanCloudobjects?: boolean;
+      /** Delete this executor's function bundles too. */
+      cleanFn?: boolean;
+      /** Clean jobs whose calls have not all ended. */
+      force?: boolean;
+    } = {},
+  ): Promise<void> {
     if (!this.backendsP) return;
     const { storage } = await this.backends();
+    const cos = [
+      ...(opts.cs ?? []),
+      ...(opts.cleanCloudobjects !== false && this.storageFacade
+        ? this.storageFacade.trackedCloudObjects()
+        : []),
+    ];
+    if (cos.length > 0) await this.storage.deleteCloudObjects(cos);
     const jobs = new Set(opts.fs ? this.normalize(opts.fs, false).map((f) => f.job) : this.jobs.values());
     const prefix = this.config.lithops.jobs_prefix;
     const folders: string[] = [];

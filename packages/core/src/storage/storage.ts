@@ -15,6 +15,7 @@ import type {
 } from '../plugin/storage-backend.js';
 import { CloudObject } from './cloud-object.js';
 import { createStorageBackend } from './create.js';
+import { whenReady } from './lazy-backend.js';
 
 export interface StorageOptions {
   /** Key prefix of Lithops' job data (`lithops.jobs_prefix`). Default `lithops.jobs`. */
@@ -148,12 +149,12 @@ export class Storage implements AsyncDisposable {
    * `<jobs_prefix>/<tempPrefix>/cloudobjects/`; every object made here is tracked for cleaning.
    */
   async putCloudObject(body: Body, opts: { bucket?: string; key?: string } = {}): Promise<CloudObject> {
-    const bucket = opts.bucket ?? this.backend.bucket;
+    const bucket = opts.bucket ?? (await whenReady(this.backend)).bucket;
     const key =
       opts.key ??
       `${this.jobsPrefix}/${this.tempPrefix}/cloudobjects/${(this.cloudObjectCount++).toString(16)}`;
     await this.putObject(bucket, key, body);
-    const co = new CloudObject(this.backend.name, bucket, key);
+    const co = new CloudObject((await whenReady(this.backend)).name, bucket, key);
     this.created.push(co);
     return co;
   }

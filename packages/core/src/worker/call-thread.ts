@@ -8,6 +8,7 @@ import { assertCloneable } from '../codec/cloneable.js';
 import { decode, encode } from '../codec/codec.js';
 import '../storage/embedded.js';
 import type { StorageBackend } from '../plugin/storage-backend.js';
+import { Storage } from '../storage/storage.js';
 import type { Logger } from '../util/logger.js';
 import type { CallReply, CallRequest, CallThreadData } from './call-messages.js';
 import type { CallContext } from './context.js';
@@ -25,7 +26,7 @@ const data = workerData as CallThreadData;
 const capture = new OutputCapture();
 const modules = new Map<string, Promise<(input: unknown, ctx: CallContext) => unknown>>();
 // Created once per thread, in the background while the first bundle loads.
-const storage: { backend?: StorageBackend; error?: string } = {};
+const storage: { backend?: StorageBackend; jobsPrefix?: string; error?: string } = {};
 let current: AbortController | undefined;
 
 function loadFunction(path: string) {
@@ -47,6 +48,7 @@ async function createStorage(cfg: NonNullable<CallThreadData['storageConfig']>):
   const { lithopsSectionSchema } = await import('../config/lithops-section.js');
   const lithops = lithopsSectionSchema.parse(cfg.raw.lithops ?? {});
   try {
+    storage.jobsPrefix = lithops.jobs_prefix;
     storage.backend = await createStorageBackend({ raw: cfg.raw, lithops, source: cfg.source, dir: cfg.dir });
   } catch (e) {
     storage.error = (e as Error).message;
@@ -79,8 +81,14 @@ async function run(req: CallRequest): Promise<CallReply> {
       extraArgs: req.extraArgs ? decode(req.extraArgs) : undefined,
       signal: current.signal,
       log,
-      get storage(): StorageBackend {
-        if (storage.backend) return storage.backend;
+      get storage(): Storage {
+        if (storage.backend) {
+          // Cloud objects a call makes live in its job's folder, cleaned with the job.
+          return new Storage(storage.backend, {
+            jobsPrefix: storage.jobsPrefix,
+            tempPrefix: `${req.jobKey}/${req.callId}`,
+          });
+        }
         throw new Error(
           `[lithops] ctx.storage is not available: ${storage.error ?? 'no storage is configured for this worker'}`,
         );

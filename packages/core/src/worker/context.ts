@@ -1,4 +1,4 @@
-import type { StorageBackend } from '../plugin/storage-backend.js';
+import type { Storage } from '../storage/storage.js';
 import type { Logger } from '../util/logger.js';
 
 /** The second argument of every function Lithops runs: `fn(input, ctx)`. */
@@ -16,5 +16,5 @@ export interface CallContext<A = unknown> {
   /** Lines logged here are kept with the call's output. */
   log: Logger;
   /** Storage bound to the job's backend (created on first use). */
-  readonly storage: StorageBackend;
+  readonly storage: Storage;
 }
