@@ -41,13 +41,16 @@ export function guardBody(
     },
   });
   function arm() {
-    clearTimeout(timer);
-    timer = setTimeout(onQuiet, opts.stallMs);
-    timer.unref();
+    // Re-arming per chunk is on the hot path: refresh the one timer instead of making a new one.
+    if (timer) timer.refresh();
+    else {
+      timer = setTimeout(onQuiet, opts.stallMs);
+      timer.unref();
+    }
   }
   function onQuiet() {
     const backpressured = guard.readableLength >= guard.readableHighWaterMark || guard.writableLength > 0;
-    if (backpressured) return arm();
+    if (backpressured) return timer!.refresh();
     source.destroy(new TruncatedBodyError(`no data for ${opts.stallMs} ms`, 'ETIMEDOUT'));
   }
   arm();
