@@ -105,6 +105,9 @@ export class FunctionExecutor implements AsyncDisposable {
     this.closeGraceSec = options.closeGraceSec ?? 10;
     this.log = createLogger(l.log_level);
     this.executorId = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
+    // Backends start now (the localhost pool warms up while the caller prepares its first map);
+    // an error surfaces at the first call that needs them.
+    this.backends().catch(() => {});
   }
 
   private backends(): Promise<Backends> {

@@ -45,7 +45,6 @@ async function init(m: PoolInit): Promise<void> {
       sink,
       cacheCallData: true,
     });
-    env.threads.warm();
     send({ type: 'ready' });
     void drain();
   } catch (e) {

@@ -84,7 +84,8 @@ export class ProcessPool {
     const id = ++this.nextId;
     const child = fork(this.script, [], {
       serialization: 'advanced',
-      execArgv: ['--enable-source-maps'],
+      // Call threads turn source maps on themselves; the pool's own modules need not pay for it.
+      execArgv: [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const proc: Proc = { id, child, ready: false, inflight: [] };

@@ -7,7 +7,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { assertCloneable } from '../codec/cloneable.js';
 import { decode, encode } from '../codec/codec.js';
 import '../storage/embedded.js';
+import { lithopsSectionSchema } from '../config/lithops-section.js';
 import type { StorageBackend } from '../plugin/storage-backend.js';
+import { createStorageBackend } from '../storage/create.js';
+import { LazyStorageBackend } from '../storage/lazy-backend.js';
 import { Storage } from '../storage/storage.js';
 import type { Logger } from '../util/logger.js';
 import type { CallReply, CallRequest, CallThreadData } from './call-messages.js';
@@ -26,7 +29,7 @@ const data = workerData as CallThreadData;
 const capture = new OutputCapture();
 const modules = new Map<string, Promise<(input: unknown, ctx: CallContext) => unknown>>();
 // Created once per thread, in the background while the first bundle loads.
-const storage: { backend?: StorageBackend; jobsPrefix?: string; error?: string } = {};
+const storage: { backend?: StorageBackend; jobsPrefix?: string } = {};
 let current: AbortController | undefined;
 
 function loadFunction(path: string) {
@@ -43,18 +46,18 @@ function loadFunction(path: string) {
   return p;
 }
 
-async function createStorage(cfg: NonNullable<CallThreadData['storageConfig']>): Promise<void> {
-  const { createStorageBackend } = await import('../storage/create.js');
-  const { lithopsSectionSchema } = await import('../config/lithops-section.js');
+/**
+ * The storage behind `ctx.storage`, created in the background at thread start; a call that uses
+ * it before it is ready simply waits on its first storage request.
+ */
+function startStorage(cfg: NonNullable<CallThreadData['storageConfig']>): void {
   const lithops = lithopsSectionSchema.parse(cfg.raw.lithops ?? {});
-  try {
-    storage.jobsPrefix = lithops.jobs_prefix;
-    storage.backend = await createStorageBackend({ raw: cfg.raw, lithops, source: cfg.source, dir: cfg.dir });
-  } catch (e) {
-    storage.error = (e as Error).message;
-  }
+  storage.jobsPrefix = lithops.jobs_prefix;
+  storage.backend = new LazyStorageBackend(
+    createStorageBackend({ raw: cfg.raw, lithops, source: cfg.source, dir: cfg.dir }),
+  );
 }
-const storageReady = data.storageConfig ? createStorage(data.storageConfig) : Promise.resolve();
+if (data.storageConfig) startStorage(data.storageConfig);
 
 const log: Logger = {
   debug: (m) => capture.add(`[debug] ${m}\n`),
@@ -82,16 +85,15 @@ async function run(req: CallRequest): Promise<CallReply> {
       signal: current.signal,
       log,
       get storage(): Storage {
-        if (storage.backend) {
-          // Cloud objects a call makes live in its job's folder, cleaned with the job.
-          return new Storage(storage.backend, {
-            jobsPrefix: storage.jobsPrefix,
-            tempPrefix: `${req.jobKey}/${req.callId}`,
-          });
-        }
-        throw new Error(
-          `[lithops] ctx.storage is not available: ${storage.error ?? 'no storage is configured for this worker'}`,
-        );
+        if (!storage.backend)
+          throw new Error(
+            '[lithops] ctx.storage is not available: no storage is configured for this worker.',
+          );
+        // Cloud objects a call makes live in its job's folder, cleaned with the job.
+        return new Storage(storage.backend, {
+          jobsPrefix: storage.jobsPrefix,
+          tempPrefix: `${req.jobKey}/${req.callId}`,
+        });
       },
     };
     fnStart = Date.now();
@@ -153,7 +155,6 @@ parentPort!.on('message', async (msg: CallRequest | { type: 'abort' }) => {
     current?.abort(new Error('[lithops] the call was cancelled'));
     return;
   }
-  await storageReady;
   const reply = await run(msg);
   // The encoder returns a view into a buffer it reuses: copy the bytes out once, then move that
   // copy (cloning a view would carry its whole underlying buffer).

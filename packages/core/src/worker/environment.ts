@@ -4,6 +4,7 @@ import '../storage/embedded.js';
 import { lithopsSectionSchema } from '../config/lithops-section.js';
 import { LithopsError } from '../errors.js';
 import { createStorageBackend } from '../storage/create.js';
+import { LazyStorageBackend } from '../storage/lazy-backend.js';
 import { CallThreads } from './call-threads.js';
 import type { WorkerEnv } from './run-invocation.js';
 import type { StatusSink } from './status-sink.js';
@@ -46,13 +47,16 @@ export async function createWorkerEnv(opts: WorkerEnvOptions): Promise<WorkerEnv
   }
   const lithops = lithopsSectionSchema.parse(raw.lithops ?? {});
   const storageConfig = opts.storageConfig ?? { raw, dir: process.cwd(), source: STORAGE_CONFIG_ENV };
-  const storage = await createStorageBackend({ ...storageConfig, lithops });
   const threads = new CallThreads(opts.callThreadScript ?? CALL_THREAD_SCRIPT, { storageConfig });
+  // The first call thread starts while the storage backend is created.
+  threads.warm();
+  // Created in the background: small localhost jobs never need it (their data comes inline).
+  const storage = new LazyStorageBackend(createStorageBackend({ ...storageConfig, lithops }));
   return {
     workerId: opts.workerId,
     storage,
     threads,
-    sink: opts.sink ?? storageSink(storage, storage.bucket, lithops.jobs_prefix),
+    sink: opts.sink ?? storageSink(await storage.ready, lithops.jobs_prefix),
     bundleDir: opts.bundleDir ?? join(tmpdir(), 'lithops-bundles'),
     cacheCallData: opts.cacheCallData,
   };

@@ -4,7 +4,8 @@ import { statusToJson } from './status-codec.js';
 import type { StatusSink } from './status-sink.js';
 
 /** Reports calls through storage: an `init` mark when a call starts, `status.json` when it ends. */
-export function storageSink(storage: StorageBackend, bucket: string, prefix: string): StatusSink {
+export function storageSink(storage: StorageBackend, prefix: string): StatusSink {
+  const bucket = storage.bucket;
   return {
     init: (jobKey, callId, at) =>
       storage.putObject(bucket, keys.init(prefix, jobKey, callId), Buffer.from(String(at))),
