@@ -2,6 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { CODEC_VERSION, decode } from '../codec/codec.js';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
 import { parseConfig } from '../config/zod-error.js';
+import { dataItems } from '../data/expand.js';
+import {
+  type DataEnv,
+  type DataInput,
+  type MapReduceOptions,
+  mapReduce,
+  type ReduceFuture,
+  type ReduceFuturesList,
+} from '../data/map-reduce.js';
+import type { ObjectChunk } from '../data/object-chunk.js';
+import type { ObjectsInput } from '../data/objects.js';
+import type { DataOptions } from '../data/options.js';
 import { LithopsError } from '../errors.js';
 import { encodeCallData, type Iterdata } from '../job/call-data.js';
 import { FuturesList, ResponseFuture, setOwner } from '../job/future.js';
@@ -205,6 +217,48 @@ export class FunctionExecutor implements AsyncDisposable {
     return r;
   }
 
+  /** @internal What data inputs and mapReduce (src/data/) need from the executor. */
+  async dataEnv(): Promise<DataEnv> {
+    const b = await this.backends();
+    const l = this.config.lithops;
+    return {
+      storage: b.storage,
+      mode: b.mode,
+      prefix: l.jobs_prefix,
+      executorId: this.executorId,
+      statusesInStorage: b.monitor !== undefined,
+      dataLimitBytes: l.data_limit * 2 ** 20,
+      log: this.log,
+    };
+  }
+
+  /**
+   * Lithops' map_reduce: `mapFn` over iterdata, then `reduceFn(results, ctx)` over the map results
+   * in call order (one reducer per object with `objReduceByKey`). Resolves once the reducers are
+   * started (`spawnReducer` percent of the map done); `.mapFutures` is the map side.
+   */
+  mapReduce<T, R, S, A = unknown, B = unknown>(
+    mapFn: LithopsFunction<DataInput<T>, R, A>,
+    iterdata: Iterdata<T | ResponseFuture<T>> | (T & ObjectsInput),
+    reduceFn: LithopsFunction<Awaited<R>[], S, B>,
+    opts: MapReduceOptions<A, B> & { objReduceByKey: true },
+  ): Promise<ReduceFuturesList<Awaited<S>, Awaited<R>>>;
+  mapReduce<T, R, S, A = unknown, B = unknown>(
+    mapFn: LithopsFunction<DataInput<T>, R, A>,
+    iterdata: Iterdata<T | ResponseFuture<T>> | (T & ObjectsInput),
+    reduceFn: LithopsFunction<Awaited<R>[], S, B>,
+    opts?: MapReduceOptions<A, B> & { objReduceByKey?: false },
+  ): Promise<ReduceFuture<Awaited<S>, Awaited<R>>>;
+  mapReduce(
+    mapFn: LithopsFunction<never, unknown, unknown>,
+    iterdata: unknown,
+    reduceFn: LithopsFunction<never, unknown, unknown>,
+    opts: MapReduceOptions = {},
+  ): Promise<ReduceFuture<unknown, unknown> | ReduceFuturesList<unknown, unknown>> {
+    this.assertOpen();
+    return mapReduce(this as unknown as Parameters<typeof mapReduce>[0], mapFn, iterdata, reduceFn, opts);
+  }
+
   /** Runs `fn` once on `data`. */
   async callAsync<T, R, A = unknown>(
     fn: LithopsFunction<T, R, A>,
@@ -215,11 +269,29 @@ export class FunctionExecutor implements AsyncDisposable {
     return fs[0]!;
   }
 
-  /** Runs `fn(item, ctx)` for every item of `iterdata`; returns one future per item, in order. */
-  async map<T, R, A = unknown>(
+  /**
+   * Runs `fn(item, ctx)` for every item of `iterdata`; returns one future per item, in order.
+   * Data inputs (`objects(...)`, `CloudObject`s, `{ obj: CloudObject }`) give one call per chunk.
+   */
+  map<R, A = unknown>(
+    fn: LithopsFunction<ObjectChunk, R, A>,
+    iterdata: ObjectsInput,
+    opts?: MapOptions<A> & DataOptions,
+  ): Promise<FuturesList<Awaited<R>>>;
+  map<T, R, A = unknown>(
+    fn: LithopsFunction<DataInput<T>, R, A>,
+    iterdata: Iterdata<T | ResponseFuture<T>>,
+    opts?: MapOptions<A> & DataOptions,
+  ): Promise<FuturesList<Awaited<R>>>;
+  map<T, R, A = unknown>(
     fn: LithopsFunction<T, R, A>,
     iterdata: Iterdata<T | ResponseFuture<T>>,
-    opts: MapOptions<A> = {},
+    opts?: MapOptions<A> & DataOptions,
+  ): Promise<FuturesList<Awaited<R>>>;
+  async map<T, R, A = unknown>(
+    fn: LithopsFunction<T, R, A>,
+    iterdata: Iterdata<T | ResponseFuture<T>> | ObjectsInput,
+    opts: MapOptions<A> & DataOptions = {},
   ): Promise<FuturesList<Awaited<R>>> {
     this.assertOpen();
     const l = this.config.lithops;
@@ -235,7 +307,7 @@ export class FunctionExecutor implements AsyncDisposable {
       excludeModules: opts.excludeModules,
       cacheDir: bundleCacheDir(),
     });
-    const data = await encodeCallData(iterdata, {
+    const data = await encodeCallData(dataItems(iterdata, opts, () => this.dataEnv()) as Iterdata<T>, {
       extraArgs: opts.extraArgs,
       dataLimitBytes: l.data_limit * 2 ** 20,
       resolve: (item) => (item instanceof ResponseFuture ? this.resultOf(item) : item),

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { assertCloneable } from '../codec/cloneable.js';
 import { decode, encode } from '../codec/codec.js';
+import { functionInput } from '../data/worker-input.js';
 import '../storage/embedded.js';
 import { lithopsSectionSchema } from '../config/lithops-section.js';
 import type { StorageBackend } from '../plugin/storage-backend.js';
@@ -99,7 +100,8 @@ async function run(req: CallRequest): Promise<CallReply> {
     fnStart = Date.now();
     let result: unknown;
     try {
-      result = await fn(input, ctx);
+      // Data descriptors become ObjectChunks (or a reducer's map results) here, inside the call.
+      result = await fn(await functionInput(input, ctx), ctx);
     } catch (e) {
       const fnEnd = Date.now();
       return {
