@@ -111,6 +111,7 @@ export class RedisBackend implements StorageBackend {
   readonly name = NAME;
   readonly bucket: string;
   private readonly keys: KeyLayout;
+  private readonly retry: RetryOptions;
 
   constructor(
     readonly client: Redis,
@@ -118,12 +119,13 @@ export class RedisBackend implements StorageBackend {
   ) {
     this.bucket = opts.bucket;
     this.keys = new KeyLayout(opts.keyPrefix);
+    this.retry = { ...opts.retry, isRetryable: isRetryableRedisError };
   }
 
   /** Runs Redis commands with core's retries and turns what still fails into a LithopsError. */
   private async call<T>(ctx: Call, fn: () => Promise<T>): Promise<T> {
     try {
-      return await withRetries(fn, { ...this.opts.retry, isRetryable: isRetryableRedisError });
+      return await withRetries(fn, this.retry);
     } catch (e) {
       if (LithopsError.isInstance(e)) throw e;
       throw this.error(classify(e), ctx, e);
