@@ -6,16 +6,25 @@ import { describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Runs a script in the core package folder (so it resolves @lithops/core) and times its exit. */
-function run(source: string): Promise<{ code: number | null; ms: number; out: string }> {
+/**
+ * Runs a script in the core package folder (so it resolves @lithops/core) and times its exit.
+ * `files` are written beside it; `.ts` entries run through tsx.
+ */
+function run(
+  source: string,
+  opts: { name?: string; files?: Record<string, string>; env?: Record<string, string> } = {},
+): Promise<{ code: number | null; ms: number; out: string; dir: string }> {
   const dir = mkdtempSync(join(here, '.tmp-lifecycle-'));
-  const file = join(dir, 'script.mjs');
+  const file = join(dir, opts.name ?? 'script.mjs');
   writeFileSync(file, source);
+  for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), text);
+  const args = file.endsWith('.ts') ? ['--import', 'tsx', file] : [file];
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file], {
+    const child = spawn(process.execPath, args, {
       cwd: join(here, '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...opts.env },
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
@@ -23,7 +32,7 @@ function run(source: string): Promise<{ code: number | null; ms: number; out: st
     const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('exit', (code) => {
       clearTimeout(kill);
-      resolve({ code, ms: Date.now() - t0, out });
+      resolve({ code, ms: Date.now() - t0, out, dir });
     });
   });
 }
@@ -56,5 +65,70 @@ console.log(out.map((x) => (x instanceof Error ? x.code : x)).join(','));
     expect(r.out).toMatch(/200/);
     expect(r.out).toMatch(/ABORTED/);
     expect(r.ms).toBeLessThan(8000);
+  });
+
+  it('runs a function from a TypeScript module under tsx, with await using', async () => {
+    const r = await run(
+      `import { FunctionExecutor } from '@lithops/core';
+import { shout } from './shout.ts';
+await using fexec = new FunctionExecutor({ config: { localhost: { worker_processes: 1 } } });
+console.log(JSON.stringify(await fexec.getResult(await fexec.map(shout, ['a', 'b']))));
+`,
+      {
+        name: 'main.ts',
+        files: {
+          'shout.ts':
+            'export function shout(s: string): string {\n  const t: string = s.toUpperCase();\n  return `${t}!`;\n}\n',
+        },
+      },
+    );
+    expect(r.out).toContain('["A!","B!"]');
+    expect(r.code).toBe(0);
+  });
+
+  it('never re-runs the entry script in a worker: its exports go by source or are refused', async () => {
+    const r = await run(`import { appendFileSync } from 'node:fs';
+import { FunctionExecutor } from '@lithops/core';
+appendFileSync(new URL('./ran.txt', import.meta.url), 'entry ran\\n');
+const FACTOR = 10;
+export function triple(x) { return x * 3; }
+export function scaled(x) { return x * FACTOR; }
+const fexec = new FunctionExecutor({ config: { localhost: { worker_processes: 1 } } });
+try {
+  console.log('triple', JSON.stringify(await fexec.getResult(await fexec.map(triple, [1, 2]))));
+  await fexec.map(scaled, [1]).catch((e) => console.log('scaled', e.code, e.message));
+} finally {
+  await fexec.close();
+}
+`);
+    expect(r.out).toContain('triple [3,6]');
+    expect(r.out).toContain('scaled CLOSURE');
+    expect(r.out).toContain('"FACTOR"');
+    expect(r.out).toContain('Move it into its own module');
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(join(r.dir, 'ran.txt'), 'utf8')).toBe('entry ran\n');
+  });
+
+  it('reads the config file named by LITHOPS_CONFIG_FILE', async () => {
+    const cfgDir = mkdtempSync(join(here, '.tmp-lifecycle-'));
+    const cfg = join(cfgDir, 'my-config.yaml');
+    writeFileSync(
+      cfg,
+      'lithops:\n  backend: localhost\nlocalhost:\n  worker_processes: 1\n  storage_dir: ./data\n',
+    );
+    const r = await run(
+      `import { FunctionExecutor } from '@lithops/core';
+const fexec = new FunctionExecutor();
+try {
+  console.log(fexec.config.source, JSON.stringify(await fexec.getResult(await fexec.map((x) => x + 1, [1]))));
+  console.log('bucket', (await fexec.getStorage()).backend.getClient().root);
+} finally {
+  await fexec.close();
+}
+`,
+      { env: { LITHOPS_CONFIG_FILE: cfg } },
+    );
+    expect(r.out).toContain(`${cfg} [2]`);
+    expect(r.out).toContain(`bucket ${join(cfgDir, 'data')}`);
   });
 });

@@ -25,7 +25,7 @@ import type { StorageBackend } from '../plugin/storage-backend.js';
 import { shipFunction } from '../ship/prepare.js';
 import type { CloudObject } from '../storage/cloud-object.js';
 import { createStorageBackend } from '../storage/create.js';
-import { LazyStorageBackend } from '../storage/lazy-backend.js';
+import { LazyStorageBackend, whenReady } from '../storage/lazy-backend.js';
 import { Storage } from '../storage/storage.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { bundleCacheDir } from '../util/paths.js';
@@ -141,8 +141,9 @@ export class FunctionExecutor implements AsyncDisposable {
 
   /** The job storage, once its backend is ready. */
   async getStorage(): Promise<Storage> {
-    await this.backends();
-    return this.storage;
+    const storage = this.storage;
+    await whenReady(storage.backend);
+    return storage;
   }
 
   private async createBackends(): Promise<Backends> {
@@ -237,15 +238,27 @@ export class FunctionExecutor implements AsyncDisposable {
    * in call order (one reducer per object with `objReduceByKey`). Resolves once the reducers are
    * started (`spawnReducer` percent of the map done); `.mapFutures` is the map side.
    */
+  mapReduce<R, S, A = unknown, B = unknown>(
+    mapFn: LithopsFunction<ObjectChunk, R, A>,
+    iterdata: ObjectsInput,
+    reduceFn: LithopsFunction<Awaited<R>[], S, B>,
+    opts: MapReduceOptions<A, B> & { objReduceByKey: true },
+  ): Promise<ReduceFuturesList<Awaited<S>, Awaited<R>>>;
+  mapReduce<R, S, A = unknown, B = unknown>(
+    mapFn: LithopsFunction<ObjectChunk, R, A>,
+    iterdata: ObjectsInput,
+    reduceFn: LithopsFunction<Awaited<R>[], S, B>,
+    opts?: MapReduceOptions<A, B> & { objReduceByKey?: false },
+  ): Promise<ReduceFuture<Awaited<S>, Awaited<R>>>;
   mapReduce<T, R, S, A = unknown, B = unknown>(
     mapFn: LithopsFunction<DataInput<T>, R, A>,
-    iterdata: Iterdata<T | ResponseFuture<T>> | (T & ObjectsInput),
+    iterdata: Iterdata<T | ResponseFuture<T>>,
     reduceFn: LithopsFunction<Awaited<R>[], S, B>,
     opts: MapReduceOptions<A, B> & { objReduceByKey: true },
   ): Promise<ReduceFuturesList<Awaited<S>, Awaited<R>>>;
   mapReduce<T, R, S, A = unknown, B = unknown>(
     mapFn: LithopsFunction<DataInput<T>, R, A>,
-    iterdata: Iterdata<T | ResponseFuture<T>> | (T & ObjectsInput),
+    iterdata: Iterdata<T | ResponseFuture<T>>,
     reduceFn: LithopsFunction<Awaited<R>[], S, B>,
     opts?: MapReduceOptions<A, B> & { objReduceByKey?: false },
   ): Promise<ReduceFuture<Awaited<S>, Awaited<R>>>;
