@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { LithopsError } from '../errors.js';
 import type { StorageBackend } from '../plugin/storage-backend.js';
+import { whenReady } from '../storage/lazy-backend.js';
 import type { OpenRange } from './aligned-reader.js';
 import type { ChunkSource } from './descriptor.js';
 
@@ -44,8 +45,9 @@ function openHttp(url: string): OpenRange {
 export function openerFor(source: ChunkSource, storage: () => StorageBackend): OpenRange {
   switch (source.kind) {
     case 'object':
-      return (start, end) => {
-        const s = storage();
+      return async (start, end) => {
+        // ctx.storage may still be starting in the call thread: its name is known once ready.
+        const s = await whenReady(storage());
         if (s.name !== source.backend) {
           throw new LithopsError(
             'INVALID_ARGUMENT',
