@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CODEC_VERSION, decode } from '../codec/codec.js';
+import { CODEC_VERSION, decodeResult } from '../codec/codec.js';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
 import { parseConfig } from '../config/zod-error.js';
 import { dataItems } from '../data/expand.js';
@@ -511,7 +511,7 @@ export class FunctionExecutor implements AsyncDisposable {
     const { job, index: i } = f;
     if (job.state[i] === FutureState.Error) return callError(job, i, this.config.lithops.backend);
     if (job.state[i] === FutureState.Ready) {
-      job.values[i] = decode(job.encoded[i]!);
+      job.values[i] = decodeResult(job.encoded[i]!, job.resultFormats.get(i));
       job.encoded[i] = undefined;
       job.state[i] = FutureState.Success;
     }

@@ -39,6 +39,8 @@ export class JobState {
   /** Encoded inline results, dropped once decoded. */
   readonly encoded: (Uint8Array | undefined)[];
   readonly resultKeys = new Map<number, string>();
+  /** Calls whose result is raw bytes, with their kind (see encodeResult). */
+  readonly resultFormats = new Map<number, 'u8' | 'buffer'>();
   readonly values: unknown[];
   readonly failures = new Map<number, CallFailure>();
   readonly outputs = new Map<number, string>();
@@ -114,6 +116,7 @@ export class JobState {
     if (s.output) this.outputs.set(i, s.output);
     if (s.ok) {
       this.state[i] = FutureState.Ready;
+      if (s.resultFormat) this.resultFormats.set(i, s.resultFormat);
       if (s.resultKey) this.resultKeys.set(i, s.resultKey);
       else this.encoded[i] = s.result;
     } else {

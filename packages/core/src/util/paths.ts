@@ -15,7 +15,15 @@ function user(): string {
  * packages external resolve them from the project), else per user under the temp dir.
  */
 export function bundleCacheDir(cwd = process.cwd()): string {
-  const nm = resolve(cwd, 'node_modules');
-  if (existsSync(nm)) return join(nm, '.cache', 'lithops', 'bundles');
-  return join(tmpdir(), `lithops-${user()}`, 'bundles');
+  let dir = cached.get(cwd);
+  if (!dir) {
+    const nm = resolve(cwd, 'node_modules');
+    dir = existsSync(nm)
+      ? join(nm, '.cache', 'lithops', 'bundles')
+      : join(tmpdir(), `lithops-${user()}`, 'bundles');
+    cached.set(cwd, dir);
+  }
+  return dir;
 }
+
+const cached = new Map<string, string>();

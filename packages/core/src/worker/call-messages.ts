@@ -1,3 +1,4 @@
+import type { ResultFormat } from '../codec/codec.js';
 import type { RemoteErrorData } from './status.js';
 
 /** Host → call thread: run one call. */
@@ -18,6 +19,8 @@ export interface CallReply {
   seq: number;
   ok: boolean;
   result?: Uint8Array;
+  /** Set for raw binary results (see encodeResult). */
+  format?: ResultFormat;
   error?: RemoteErrorData;
   /** Set when the result could not be encoded. */
   unserializable?: boolean;

@@ -5,7 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { assertCloneable } from '../codec/cloneable.js';
-import { decode, encode } from '../codec/codec.js';
+import { decode, encodeResult } from '../codec/codec.js';
 import { functionInput } from '../data/worker-input.js';
 import '../storage/embedded.js';
 import { lithopsSectionSchema } from '../config/lithops-section.js';
@@ -115,11 +115,11 @@ async function run(req: CallRequest): Promise<CallReply> {
       };
     }
     const fnEnd = Date.now();
-    let bytes: Uint8Array;
+    let encoded: ReturnType<typeof encodeResult>;
     try {
       // msgpackr would drop a function silently: check first, naming the path.
       assertCloneable(result, 'result');
-      bytes = encode(result);
+      encoded = encodeResult(result);
     } catch (e) {
       return {
         type: 'done',
@@ -132,7 +132,16 @@ async function run(req: CallRequest): Promise<CallReply> {
         output: capture.take(),
       };
     }
-    return { type: 'done', seq: req.seq, ok: true, result: bytes, fnStart, fnEnd, output: capture.take() };
+    return {
+      type: 'done',
+      seq: req.seq,
+      ok: true,
+      result: encoded.bytes,
+      format: encoded.format,
+      fnStart,
+      fnEnd,
+      output: capture.take(),
+    };
   } catch (e) {
     return {
       type: 'done',
@@ -158,8 +167,12 @@ parentPort!.on('message', async (msg: CallRequest | { type: 'abort' }) => {
     return;
   }
   const reply = await run(msg);
-  // The encoder returns a view into a buffer it reuses: copy the bytes out once, then move that
-  // copy (cloning a view would carry its whole underlying buffer).
-  if (reply.result) reply.result = Uint8Array.prototype.slice.call(reply.result);
+  // Move the result's bytes without a copy when they own their whole buffer (a raw binary
+  // result); else copy them out once and move the copy: the encoder reuses its buffer, and
+  // cloning a view would carry its whole underlying buffer.
+  const r = reply.result;
+  if (r && !(r.byteOffset === 0 && r.byteLength === r.buffer.byteLength && reply.format)) {
+    reply.result = Uint8Array.prototype.slice.call(r);
+  }
   parentPort!.postMessage(reply, reply.result ? [reply.result.buffer as ArrayBuffer] : []);
 });

@@ -146,6 +146,7 @@ export async function runInvocation(p: InvocationPayload, env: WorkerEnv): Promi
       timings: { start, fnStart: o.fnStart, fnEnd: o.fnEnd, end: 0 },
     };
     if (o.output) status.output = o.output;
+    if (o.type === 'done' && o.format) status.resultFormat = o.format;
     if (o.type === 'failed') {
       status.errorCode = o.code;
       status.error = o.error;

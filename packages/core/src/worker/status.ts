@@ -28,6 +28,8 @@ export interface CallStatus {
   ok: boolean;
   /** Encoded result, when small enough to travel inline. */
   result?: Uint8Array;
+  /** Set when the result is raw bytes (a Uint8Array or Buffer) rather than encoded. */
+  resultFormat?: 'u8' | 'buffer';
   /** Storage key of `output.bin` when the encoded result was too large to inline. */
   resultKey?: string;
   /** The user's error (`FUNCTION_ERROR`) or a runtime failure (`TIMEOUT`, `OUT_OF_MEMORY`, ...). */
