@@ -13,11 +13,11 @@ import {
   type ObjectMeta,
   type StorageBackend,
   type StorageCallContext,
+  guardBody,
   uploadInParts,
   withRetries,
 } from '@lithops/core/plugin';
 import { azureCode, azureStatus, toLithopsError } from './errors.js';
-import { guardBody } from './guarded-body.js';
 
 export const NAME = 'azure_storage';
 

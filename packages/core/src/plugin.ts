@@ -50,3 +50,4 @@ export { takeBytes } from './storage/streams.js';
 export type { Logger } from './util/logger.js';
 export { backoffDelay, isTransientError, type RetryOptions, withRetries } from './util/retry.js';
 export type { CallStatus, CallTimings, RemoteErrorData } from './worker/status.js';
+export { guardBody, TruncatedBodyError } from './storage/guarded-body.js';

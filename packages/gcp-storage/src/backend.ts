@@ -11,11 +11,11 @@ import {
   type ObjectMeta,
   type StorageBackend,
   type StorageCallContext,
+  guardBody,
   uploadInParts,
   withRetries,
 } from '@lithops/core/plugin';
 import { gcsStatus, isRetryableGcsError, toLithopsError } from './errors.js';
-import { guardBody } from './guarded-body.js';
 import { ResumableSession, type SessionTransport } from './resumable-upload.js';
 
 export const NAME = 'gcp_storage';
