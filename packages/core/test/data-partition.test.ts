@@ -144,14 +144,15 @@ describe('line alignment (property)', () => {
     );
   });
 
-  it('ObjectChunk.lines() over all chunks gives the file lines; objNewline null gives exact ranges', async () => {
+  it('ObjectChunk bytes() and lines() over all chunks give the file; objNewline null gives exact ranges', async () => {
     await fc.assert(
       fc.asyncProperty(
         fileArb,
         splitArb,
         fc.constantFrom<string | null>('\n', '\r\n', null),
         fc.integer({ min: 1, max: 7 }),
-        async (text, split, newline, block) => {
+        fc.integer({ min: 1, max: 12 }),
+        async (text, split, newline, block, lookahead) => {
           const bytes = Buffer.from(text);
           const ranges = partitionRanges(bytes.length, { ...split, minChunkSize: 1 });
           const open = memoryOpener(bytes, block);
@@ -167,9 +168,13 @@ describe('line alignment (property)', () => {
                 newline,
               },
               open,
+              lookahead,
             ),
           );
+          // bytes() reads range + look-ahead in one piece (streaming when the last line is longer).
           const parts = await Promise.all(chunks.map((c) => c.bytes()));
+          const streamed = await Promise.all(chunks.map((c) => collect(c.stream())));
+          expect(Buffer.concat(streamed).equals(bytes)).toBe(true);
           expect(Buffer.concat(parts).equals(bytes)).toBe(true);
           if (newline === null) {
             for (const [i, p] of parts.entries()) expect(p.length).toBe(ranges[i]![1] - ranges[i]![0]);

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { StorageBackend } from '../plugin/storage-backend.js';
 import { alignedBlocks, LOOKAHEAD_BYTES, type OpenRange } from './aligned-reader.js';
-import { openerFor } from './chunk-source.js';
+import { openerFor, type ReadRange, readerFor, readerOver } from './chunk-source.js';
 import type { ChunkDescriptor, ChunkSource } from './descriptor.js';
 import { splitLines } from './lines.js';
 import { newlineBytes } from './partition.js';
@@ -56,6 +56,8 @@ class ChunkReader implements ObjectChunk {
   constructor(
     d: ChunkDescriptor,
     private readonly open: OpenRange,
+    private readonly read: ReadRange,
+    private readonly lookahead = LOOKAHEAD_BYTES,
   ) {
     const where = locationOf(d.source);
     this.location = where.location;
@@ -69,28 +71,44 @@ class ChunkReader implements ObjectChunk {
   }
 
   private blocks(): AsyncGenerator<Buffer> {
-    return alignedBlocks(this.open, this.range[0], this.range[1], this.size, this.nl);
+    return alignedBlocks(this.open, this.range[0], this.range[1], this.size, this.nl, this.lookahead);
   }
 
   stream(): Readable {
     return Readable.from(this.blocks(), { objectMode: false });
   }
 
+  /**
+   * One read of the range plus the look-ahead, then the owned lines are cut out of it (a view,
+   * no copy). Only a last line longer than the look-ahead takes the streaming path.
+   */
   async bytes(): Promise<Buffer> {
-    // One buffer sized for the usual case (the range plus a short last line), grown if needed:
-    // no second copy of the whole chunk.
-    let buf = Buffer.allocUnsafe(Math.max(0, this.range[1] - this.range[0]) + LOOKAHEAD_BYTES);
-    let n = 0;
-    for await (const b of this.blocks()) {
-      if (n + b.length > buf.length) {
-        const next = Buffer.allocUnsafe(Math.max(buf.length * 2, n + b.length));
-        buf.copy(next, 0, 0, n);
-        buf = next;
-      }
-      b.copy(buf, n);
-      n += b.length;
+    const [start, end] = this.range;
+    const e = Math.min(end, this.size);
+    const nl = this.nl;
+    if (!nl) return this.read(start, e);
+    if (e <= start) return Buffer.alloc(0);
+    const L = nl.length;
+    const from = start === 0 ? 0 : Math.max(0, start - L);
+    const to = Math.min(this.size, e + this.lookahead);
+    const buf = await this.read(from, to);
+    let p = 0;
+    if (start > 0) {
+      const j = buf.indexOf(nl);
+      // No line starts in [start, end): the chunk is empty (it lies inside one long line).
+      if (j < 0 || from + j + L >= e) return Buffer.alloc(0);
+      p = from + j + L;
     }
-    return buf.subarray(0, n);
+    const k = buf.indexOf(nl, Math.max(p, e - L) - from);
+    if (k >= 0) return buf.subarray(p - from, k + L);
+    if (from + buf.length >= this.size) return buf.subarray(p - from);
+    return this.streamBytes();
+  }
+
+  private async streamBytes(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const b of this.blocks()) parts.push(b);
+    return Buffer.concat(parts);
   }
 
   async text(): Promise<string> {
@@ -113,10 +131,10 @@ class ChunkReader implements ObjectChunk {
 
 /** The chunk a function gets for a descriptor; `storage` is the job's storage (ctx.storage). */
 export function objectChunk(d: ChunkDescriptor, storage: () => StorageBackend): ObjectChunk {
-  return new ChunkReader(d, openerFor(d.source, storage));
+  return new ChunkReader(d, openerFor(d.source, storage), readerFor(d.source, storage));
 }
 
-/** @internal A chunk over any opener (tests read through it directly). */
-export function objectChunkOver(d: ChunkDescriptor, open: OpenRange): ObjectChunk {
-  return new ChunkReader(d, open);
+/** @internal A chunk over any opener, with a given look-ahead (tests read through it directly). */
+export function objectChunkOver(d: ChunkDescriptor, open: OpenRange, lookahead?: number): ObjectChunk {
+  return new ChunkReader(d, open, readerOver(open), lookahead);
 }
