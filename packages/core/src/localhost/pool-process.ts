@@ -16,17 +16,23 @@ process.on('disconnect', () => process.exit(0));
  * one message (their status, which carries the start time), long ones still show as Running.
  */
 const INIT_REPORT_DELAY_MS = 20;
-let pendingInit: NodeJS.Timeout | undefined;
+const pendingInits = new Map<string, NodeJS.Timeout>();
 
 const sink: StatusSink = {
   init: (jobKey, callId, at) => {
-    pendingInit = setTimeout(
-      () => send({ type: 'event', event: { type: 'init', jobKey, callId, workerId: env!.workerId, at } }),
-      INIT_REPORT_DELAY_MS,
+    const key = `${jobKey}/${callId}`;
+    pendingInits.set(
+      key,
+      setTimeout(() => {
+        pendingInits.delete(key);
+        send({ type: 'event', event: { type: 'init', jobKey, callId, workerId: env!.workerId, at } });
+      }, INIT_REPORT_DELAY_MS),
     );
   },
   status: (jobKey, status) => {
-    clearTimeout(pendingInit);
+    const key = `${jobKey}/${status.callId}`;
+    clearTimeout(pendingInits.get(key));
+    pendingInits.delete(key);
     send({ type: 'event', event: { type: 'status', jobKey, status } });
   },
 };
@@ -52,14 +58,21 @@ async function init(m: PoolInit): Promise<void> {
   }
 }
 
+/** Invocations in progress at once: the next one's calls queue behind the current one's. */
+const CONCURRENT_INVOCATIONS = 8;
+
 async function drain(): Promise<void> {
   if (running || !env) return;
   running = true;
-  while (queue.length > 0) {
-    const m = queue.shift()!;
-    // The client counts statuses to know an invocation is over; a skipped one is said so.
-    if (cancelled.has(m.payload.jobKey)) send({ type: 'skipped', seq: m.seq });
-    else await runInvocation(m.payload, env);
+  const active: Promise<void>[] = [];
+  while (queue.length > 0 || active.length > 0) {
+    while (queue.length > 0 && active.length < CONCURRENT_INVOCATIONS) {
+      const m = queue.shift()!;
+      // The client counts statuses to know an invocation is over; a skipped one is said so.
+      if (cancelled.has(m.payload.jobKey)) send({ type: 'skipped', seq: m.seq });
+      else active.push(runInvocation(m.payload, env));
+    }
+    if (active.length > 0) await active.shift();
   }
   running = false;
 }

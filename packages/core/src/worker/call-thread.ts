@@ -74,6 +74,7 @@ async function run(req: CallRequest): Promise<CallReply> {
     process.env[k] = v;
   }
   current = new AbortController();
+  if (abortedEarly.delete(req.seq)) current.abort(new Error('[lithops] the call was cancelled'));
   let fnStart = Date.now();
   try {
     const fn = await loadFunction(req.bundlePath);
@@ -161,11 +162,23 @@ async function run(req: CallRequest): Promise<CallReply> {
   }
 }
 
-parentPort!.on('message', async (msg: CallRequest | { type: 'abort' }) => {
+/** Seqs cancelled before they started: their ctx.signal starts aborted. */
+const abortedEarly = new Set<number>();
+let currentSeq = -1;
+// Calls are posted ahead; they run strictly one after another, in order.
+let chain: Promise<void> = Promise.resolve();
+
+parentPort!.on('message', (msg: CallRequest | { type: 'abort'; seq: number }) => {
   if (msg.type === 'abort') {
-    current?.abort(new Error('[lithops] the call was cancelled'));
+    if (msg.seq === currentSeq) current?.abort(new Error('[lithops] the call was cancelled'));
+    else abortedEarly.add(msg.seq);
     return;
   }
+  chain = chain.then(() => handle(msg));
+});
+
+async function handle(msg: CallRequest): Promise<void> {
+  currentSeq = msg.seq;
   const reply = await run(msg);
   // Move the result's bytes without a copy when they own their whole buffer (a raw binary
   // result); else copy them out once and move the copy: the encoder reuses its buffer, and
@@ -175,4 +188,4 @@ parentPort!.on('message', async (msg: CallRequest | { type: 'abort' }) => {
     reply.result = Uint8Array.prototype.slice.call(r);
   }
   parentPort!.postMessage(reply, reply.result ? [reply.result.buffer as ArrayBuffer] : []);
-});
+}

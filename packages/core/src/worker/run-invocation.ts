@@ -4,6 +4,7 @@ import { CODEC_VERSION } from '../codec/codec.js';
 import { LithopsError } from '../errors.js';
 import type { InvocationPayload } from '../plugin/compute-backend.js';
 import type { StorageBackend } from '../plugin/storage-backend.js';
+import { announcedCalls, isRemoteInvokerPayload, resolvePayload } from '../serverless/payload.js';
 import { sha256, writeCache } from '../ship/bundle.js';
 import type { CallThreads } from './call-threads.js';
 import { keys } from './keys.js';
@@ -78,7 +79,8 @@ function readCallData(p: InvocationPayload, env: WorkerEnv): Promise<{ bytes: Ui
     .then((bytes) => ({ bytes, base: lo }));
 }
 
-function failAll(p: InvocationPayload, env: WorkerEnv, e: unknown): Promise<unknown> {
+/** Reports every call of `p` as failed with `e` (the invocation could not run them). */
+export function failAll(p: InvocationPayload, env: WorkerEnv, e: unknown): Promise<unknown> {
   const now = Date.now();
   const err = e as Error & { code?: string };
   return Promise.all(
@@ -99,7 +101,21 @@ function failAll(p: InvocationPayload, env: WorkerEnv, e: unknown): Promise<unkn
  * Runs the calls of one invocation in order, reporting each to the sink. Used by every backend's
  * handler (the localhost pool, Lambda, HTTP functions, containers, SSH workers).
  */
-export async function runInvocation(p: InvocationPayload, env: WorkerEnv): Promise<void> {
+export async function runInvocation(received: InvocationPayload, env: WorkerEnv): Promise<void> {
+  let p = received;
+  try {
+    // A payload over the backend's limit arrives as a reference to its copy in storage.
+    p = await resolvePayload(received, env.storage);
+    if (isRemoteInvokerPayload(p)) {
+      throw new LithopsError('CONFIG_INVALID', "This backend's handler does not run the remote invoker.", {
+        backend: 'worker',
+        hint: 'Set remote_invoker: false in the backend section.',
+      });
+    }
+  } catch (e) {
+    await failAll({ ...p, calls: announcedCalls(p) }, env, e);
+    return;
+  }
   let bundlePath: string;
   let data: { bytes: Uint8Array; base: number };
   try {
@@ -122,11 +138,12 @@ export async function runInvocation(p: InvocationPayload, env: WorkerEnv): Promi
     : p.extraArgsRange
       ? slice(p.extraArgsRange[0], p.extraArgsRange[1])
       : undefined;
-  for (const call of p.calls) {
-    if (env.signal?.aborted) break;
-    const start = Date.now();
-    await env.sink.init(p.jobKey, call.callId, start);
-    const o = await env.threads.run(
+  if (env.signal?.aborted) return;
+  // All calls are queued on the call thread at once (it runs them in order, back to back);
+  // each reports `init` when it starts and its status when it ends.
+  const runs = p.calls.map((call) => {
+    let start = 0;
+    const outcome = env.threads.run(
       {
         bundlePath,
         callId: call.callId,
@@ -138,7 +155,16 @@ export async function runInvocation(p: InvocationPayload, env: WorkerEnv): Promi
       p.timeoutSec,
       p.memoryMb,
       env.signal,
+      (at) => {
+        start = at;
+        void Promise.resolve(env.sink.init(p.jobKey, call.callId, at)).catch(() => {});
+      },
     );
+    return { call, outcome, started: () => start };
+  });
+  for (const { call, outcome, started } of runs) {
+    const o = await outcome;
+    const start = started() || o.fnStart;
     const status: CallStatus = {
       callId: call.callId,
       workerId: env.workerId,
