@@ -1,6 +1,7 @@
 import type { ZodType, ZodTypeDef } from 'zod/v3';
 import type { Logger } from '../util/logger.js';
-import type { ComputeBackend } from './compute-backend.js';
+import type { StatusSink } from '../worker/status-sink.js';
+import type { CallEvent, ComputeBackend } from './compute-backend.js';
 import type { StorageBackend } from './storage-backend.js';
 
 /** Version of the plugin contract. A definition with another `specVersion` is refused. */
@@ -39,7 +40,10 @@ export interface StorageBackendDefinition<C = unknown> extends DefinitionBase<C>
   create(config: C, ctx: BackendContext): StorageBackend | Promise<StorageBackend>;
 }
 
-export type BackendDefinition = ComputeBackendDefinition<never> | StorageBackendDefinition<never>;
+export type BackendDefinition =
+  | ComputeBackendDefinition<never>
+  | StorageBackendDefinition<never>
+  | MonitorBackendDefinition<never>;
 
 export function defineComputeBackend<C>(
   def: Omit<ComputeBackendDefinition<C>, 'kind' | 'specVersion'> & { specVersion?: typeof SPEC_VERSION },
@@ -51,4 +55,31 @@ export function defineStorageBackend<C>(
   def: Omit<StorageBackendDefinition<C>, 'kind' | 'specVersion'> & { specVersion?: typeof SPEC_VERSION },
 ): StorageBackendDefinition<C> {
   return { ...def, kind: 'storage', specVersion: SPEC_VERSION };
+}
+
+/** A channel that carries call events from workers to the client (`monitoring: rabbitmq`). */
+export interface MonitorBackend extends AsyncDisposable {
+  /** Starts delivering the call events of one executor's jobs (e.g. declares its queue). */
+  subscribe(executorId: string, onEvent: (event: CallEvent) => void): Promise<void>;
+}
+
+/** The worker side of a monitor: publishes call events; closed when the worker ends. */
+export interface MonitorSink extends StatusSink {
+  close?(): Promise<void>;
+}
+
+/**
+ * A monitoring backend: `create` runs on the client, `createSink` in workers (bundled into the
+ * serverless runtime, configured from the deploy-time env). Both feed the executor's futures.
+ */
+export interface MonitorBackendDefinition<C = unknown> extends DefinitionBase<C> {
+  kind: 'monitor';
+  create(config: C, ctx: BackendContext): MonitorBackend | Promise<MonitorBackend>;
+  createSink(config: C, ctx: BackendContext): MonitorSink | Promise<MonitorSink>;
+}
+
+export function defineMonitorBackend<C>(
+  def: Omit<MonitorBackendDefinition<C>, 'kind' | 'specVersion'> & { specVersion?: typeof SPEC_VERSION },
+): MonitorBackendDefinition<C> {
+  return { ...def, kind: 'monitor', specVersion: SPEC_VERSION };
 }
