@@ -33,6 +33,15 @@ beforeAll(async () => {
 });
 
 describe('mapReduce', () => {
+  it('passes binary map results to the reducer as bytes, early or late', async () => {
+    const bytesOf = (n: number) => new Uint8Array(n).fill(n);
+    const lengths = (parts: Uint8Array[]) => parts.map((p) => (p instanceof Uint8Array ? p.length : -1));
+    for (const spawnReducer of [0, 100]) {
+      const f = await fexec.mapReduce(bytesOf, [3, 5, 7], lengths, { spawnReducer });
+      expect(await fexec.getResult(f, quiet)).toEqual([3, 5, 7]);
+    }
+  });
+
   it('spawnReducer 100: the reducer starts after every map call is done', async () => {
     const f = await fexec.mapReduce(sleepy, [50, 60, 70, 80], total, { spawnReducer: 100 });
     expect(f.mapFutures.every((m) => m.done)).toBe(true);

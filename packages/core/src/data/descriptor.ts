@@ -1,3 +1,4 @@
+import type { ResultFormat } from '../codec/codec.js';
 /**
  * What travels in the call data for data inputs: plain, structured-cloneable records the worker
  * turns into an `ObjectChunk` (or a reducer's results) before calling the function. Kept small:
@@ -33,6 +34,8 @@ export interface InlineOutcome {
   result?: Uint8Array;
   /** Where the encoded result is stored when it was too large to travel with the status. */
   resultKey?: string;
+  /** Set when the result is raw bytes rather than encoded (see encodeResult). */
+  resultFormat?: ResultFormat;
   error?: { name: string; message: string; stack?: string; code?: string | number };
   /** Runtime failures (TIMEOUT, WORKER_DIED, ...): kept as the rebuilt error's `code`. */
   errorCode?: string;

@@ -77,8 +77,11 @@ function outcomeOf(job: JobState, i: number): InlineOutcome {
     return { ok: false, error: f.error, errorCode: f.code };
   }
   const key = job.resultKeys.get(i);
-  if (key !== undefined) return { ok: true, resultKey: key };
-  return { ok: true, result: job.encoded[i] ?? encode(job.values[i]) };
+  const resultFormat = job.resultFormats.get(i);
+  if (key !== undefined) return { ok: true, resultKey: key, resultFormat };
+  const raw = job.encoded[i];
+  // A result the client already decoded is encoded again (and so is no longer raw).
+  return raw ? { ok: true, result: raw, resultFormat } : { ok: true, result: encode(job.values[i]) };
 }
 
 function statusOf(job: JobState, i: number, o: InlineOutcome): CallStatus {
@@ -95,6 +98,7 @@ function statusOf(job: JobState, i: number, o: InlineOutcome): CallStatus {
   };
   if (o.result) s.result = o.result;
   if (o.resultKey) s.resultKey = o.resultKey;
+  if (o.resultFormat) s.resultFormat = o.resultFormat;
   if (o.error) s.error = o.error;
   if (o.errorCode) s.errorCode = o.errorCode as CallStatus['errorCode'];
   return s;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { decode } from '../codec/codec.js';
+import { decodeResult } from '../codec/codec.js';
 import type { CallContext } from '../worker/context.js';
 import { keys } from '../worker/keys.js';
 import { rebuildError } from '../worker/remote-error.js';
@@ -30,7 +30,7 @@ export async function gatherMapResults(d: ReduceDescriptor, ctx: CallContext): P
   const take = async (i: number, o: InlineOutcome) => {
     if (!o.ok) failWith(o, d.callIds[i]!);
     const bytes = o.result ?? (await ctx.storage.getObject(d.bucket, o.resultKey!));
-    results[i] = decode(bytes);
+    results[i] = decodeResult(bytes, o.resultFormat);
   };
   for (let i = 0; i < n; i++) {
     const o = d.inline[i];
