@@ -1,4 +1,4 @@
-import { z } from '@lithops/core/plugin';
+import { connectionTimeoutKeys, retryKeys, z } from '@lithops/core/plugin';
 
 /** The `aws_s3:` section, with Lithops' keys. */
 export const awsS3SectionSchema = z
@@ -9,12 +9,8 @@ export const awsS3SectionSchema = z
     region: z.string().min(1).optional(),
     /** S3-compatible endpoint (MinIO, Ceph, s3rver); addressed path-style. */
     endpoint: z.string().url().optional(),
-    /** Seconds to wait for a TCP connection before the attempt fails. */
-    connect_timeout: z.number().positive().default(5),
-    /** Seconds a request may stay idle (no bytes) before the attempt fails. */
-    read_timeout: z.number().positive().default(60),
-    /** Retries of a failed request (connection reset, 5xx, throttling), with jittered backoff. */
-    retries: z.number().int().nonnegative().default(4),
+    ...connectionTimeoutKeys(5),
+    ...retryKeys,
   })
   .strict();
 

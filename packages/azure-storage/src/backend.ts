@@ -3,21 +3,23 @@ import type { Readable } from 'node:stream';
 import type { BlobServiceClient, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import {
   type ByteRange,
-  isTransientError,
+  deleteEach,
+  guardBody,
   type ListEntry,
   type ListOptions,
-  LithopsError,
   listPages,
   mergeListPage,
   type ObjectInfo,
   type ObjectMeta,
+  objectInfo,
+  objectMeta,
+  rangeLength,
   type StorageBackend,
-  type StorageCallContext,
-  guardBody,
+  StorageCalls,
+  type StorageOp,
   uploadInParts,
-  withRetries,
 } from '@lithops/core/plugin';
-import { azureCode, azureStatus, toLithopsError } from './errors.js';
+import { azureCode, azureStatus, classifyAzureError } from './errors.js';
 
 export const NAME = 'azure_storage';
 
@@ -32,8 +34,6 @@ export interface AzureStorageBackendOptions {
   timeoutMs: number;
   deleteConcurrency: number;
 }
-
-type Op = Omit<StorageCallContext, 'backend' | 'endpoint'>;
 
 /** A request that hit our own per-attempt timeout; transient, so it is tried again. */
 class AttemptTimeoutError extends Error {
@@ -53,9 +53,10 @@ class ConnectionLostError extends Error {
   }
 }
 
-function isRetryable(err: unknown): boolean {
-  // Azure says which 5xx/429/408 to retry; RestError carries `statusCode`, which core reads.
-  return isTransientError(err);
+/** The SDK reports both our timeout and a connection lost mid-body as an AbortError. */
+function explainAbort(e: unknown, signal: AbortSignal, timeoutMs: number): unknown {
+  if ((e as Error | undefined)?.name !== 'AbortError') return e;
+  return signal.aborted ? new AttemptTimeoutError(timeoutMs, e) : new ConnectionLostError(e);
 }
 
 /** Block ids must be base64 and of equal length within a blob. */
@@ -68,22 +69,26 @@ export class AzureStorageBackend implements StorageBackend {
   readonly name = NAME;
   readonly bucket: string;
   private readonly service: BlobServiceClient;
+  private readonly calls: StorageCalls;
 
   constructor(private readonly opts: AzureStorageBackendOptions) {
     this.service = opts.service;
     this.bucket = opts.bucket;
+    // Azure says which 5xx/429/408 to retry; RestError carries `statusCode`, which core's default reads.
+    this.calls = new StorageCalls({
+      backend: NAME,
+      endpoint: opts.endpointLabel,
+      retry: { retries: opts.retries },
+      classify: classifyAzureError,
+    });
   }
 
   /**
    * Runs one idempotent call with core's bounded backoff. Each attempt gets an abort signal that
    * fires after the request timeout (the SDK has no client-side timeout of its own).
    */
-  private async call<T>(op: Op, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    try {
-      return await withRetries(() => this.attempt(fn), { retries: this.opts.retries, isRetryable });
-    } catch (e) {
-      throw this.fail(op, e);
-    }
+  private call<T>(op: StorageOp, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.calls.run(op, () => this.attempt(fn));
   }
 
   private async attempt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -92,20 +97,10 @@ export class AzureStorageBackend implements StorageBackend {
     try {
       return await fn(ac.signal);
     } catch (e) {
-      if ((e as Error | undefined)?.name === 'AbortError') {
-        throw ac.signal.aborted
-          ? new AttemptTimeoutError(this.opts.timeoutMs, e)
-          : new ConnectionLostError(e);
-      }
-      throw e;
+      throw explainAbort(e, ac.signal, this.opts.timeoutMs);
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private fail(op: Op, e: unknown): LithopsError {
-    if (LithopsError.isInstance(e)) return e;
-    return toLithopsError(e, { ...op, backend: NAME, endpoint: this.opts.endpointLabel });
   }
 
   private container(bucket: string): ContainerClient {
@@ -120,8 +115,7 @@ export class AzureStorageBackend implements StorageBackend {
     const op = { op: 'putObject', bucket, key };
     const blob = this.blob(bucket, key);
     const blobHTTPHeaders = { blobContentType: 'application/octet-stream' };
-    const retry = <T>(fn: (signal: AbortSignal) => Promise<T>) =>
-      withRetries(() => this.attempt(fn), { retries: this.opts.retries, isRetryable });
+    const retry = <T>(fn: (signal: AbortSignal) => Promise<T>) => this.calls.retried(() => this.attempt(fn));
     try {
       // Big bodies go up as blocks staged in parallel and committed at once: a reader never sees a
       // half-written blob, and a failed block is re-sent alone.
@@ -152,7 +146,7 @@ export class AzureStorageBackend implements StorageBackend {
         },
       );
     } catch (e) {
-      throw this.fail(op, e);
+      throw await this.calls.fail(op, e);
     }
   }
 
@@ -180,65 +174,38 @@ export class AzureStorageBackend implements StorageBackend {
    */
   private async openStream(bucket: string, key: string, range: ByteRange | undefined): Promise<Readable> {
     const blob = this.blob(bucket, key);
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), this.opts.timeoutMs);
-    try {
-      const offset = range ? range[0] : 0;
-      const count = range ? range[1] - range[0] + 1 : undefined;
-      const res = await blob.download(offset, count, {
+    // The signal times out the wait for the headers only: it is not passed on to the body.
+    return this.attempt(async (abortSignal) => {
+      const res = await blob.download(range?.[0] ?? 0, rangeLength(range), {
         maxRetryRequests: this.opts.retries,
-        abortSignal: ac.signal,
+        abortSignal,
       });
       const body = res.readableStreamBody as Readable | undefined;
       if (!body) throw new Error('the service sent no body');
       return guardBody(body, { stallMs: this.opts.timeoutMs });
-    } catch (e) {
-      if ((e as Error | undefined)?.name === 'AbortError') {
-        throw ac.signal.aborted
-          ? new AttemptTimeoutError(this.opts.timeoutMs, e)
-          : new ConnectionLostError(e);
-      }
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
+    });
   }
 
   async headObject(bucket: string, key: string): Promise<ObjectMeta> {
     const blob = this.blob(bucket, key);
     return this.call({ op: 'headObject', bucket, key }, async (abortSignal) => {
       const p = await blob.getProperties({ abortSignal });
-      return {
-        size: p.contentLength ?? 0,
-        ...(p.etag ? { etag: p.etag } : {}),
-        ...(p.lastModified ? { lastModified: p.lastModified } : {}),
-      };
+      return objectMeta({ size: p.contentLength, etag: p.etag, lastModified: p.lastModified });
     });
   }
 
   async deleteObjects(bucket: string, keys: readonly string[]): Promise<void> {
-    let next = 0;
-    let failed: unknown;
-    const worker = async () => {
-      while (next < keys.length && failed === undefined) {
-        const key = keys[next++]!;
+    await deleteEach(keys, this.opts.deleteConcurrency, (key) =>
+      this.call({ op: 'deleteObjects', bucket, key }, async (abortSignal) => {
         try {
-          await this.call({ op: 'deleteObjects', bucket, key }, async (abortSignal) => {
-            try {
-              await this.blob(bucket, key).delete({ abortSignal });
-            } catch (e) {
-              // A missing blob is fine; a missing container is not.
-              if (azureStatus(e) === 404 && azureCode(e) !== 'ContainerNotFound') return;
-              throw e;
-            }
-          });
+          await this.blob(bucket, key).delete({ abortSignal });
         } catch (e) {
-          failed ??= e;
+          // A missing blob is fine; a missing container is not.
+          if (azureStatus(e) === 404 && azureCode(e) !== 'ContainerNotFound') return;
+          throw e;
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.opts.deleteConcurrency, keys.length) }, worker));
-    if (failed !== undefined) throw failed;
+      }),
+    );
   }
 
   listObjects(bucket: string, opts: ListOptions = {}): AsyncIterable<ListEntry> {
@@ -298,11 +265,6 @@ function info(b: {
   name: string;
   properties: { contentLength?: number; etag?: string; lastModified?: Date };
 }): ObjectInfo {
-  return {
-    type: 'object',
-    key: b.name,
-    size: b.properties.contentLength ?? 0,
-    ...(b.properties.etag ? { etag: b.properties.etag } : {}),
-    ...(b.properties.lastModified ? { lastModified: b.properties.lastModified } : {}),
-  };
+  const p = b.properties;
+  return objectInfo(b.name, { size: p.contentLength, etag: p.etag, lastModified: p.lastModified });
 }

@@ -1,4 +1,4 @@
-import { z } from '@lithops/core/plugin';
+import { requestTuningKeys, retryKeys, z } from '@lithops/core/plugin';
 
 /** The `azure_storage:` section (keys as in Lithops). */
 export const azureStorageSectionSchema = z
@@ -21,12 +21,8 @@ export const azureStorageSectionSchema = z
       .default(8 * 2 ** 20),
     /** Blocks of one upload in flight at once. */
     upload_concurrency: z.number().int().positive().default(4),
-    /** Per-request timeout, in seconds. */
-    request_timeout: z.number().positive().default(60),
-    /** Retries of a failed request (transient failures only), with jittered backoff. */
-    retries: z.number().int().nonnegative().default(4),
-    /** Deletes in flight at once in `deleteObjects`. */
-    delete_concurrency: z.number().int().positive().default(32),
+    ...requestTuningKeys,
+    ...retryKeys,
   })
   .strict();
 

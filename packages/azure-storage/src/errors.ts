@@ -1,9 +1,4 @@
-import {
-  classifyStorageError,
-  type LithopsError,
-  type StorageCallContext,
-  storageError,
-} from '@lithops/core/plugin';
+import { classifyStorageError, type StorageFailure, type StorageOp } from '@lithops/core/plugin';
 
 /** HTTP status of an `@azure/core-rest-pipeline` RestError. */
 export function azureStatus(err: unknown): number | undefined {
@@ -19,10 +14,10 @@ export function azureCode(err: unknown): string | undefined {
   return typeof e?.code === 'string' ? e.code : undefined;
 }
 
-/** Maps any failure of a Blob call to the LithopsError core expects (stable code, SDK error as cause). */
-export function toLithopsError(err: unknown, ctx: StorageCallContext): LithopsError {
+/** The mapping table: what kind of failure a Blob error is. */
+export function classifyAzureError(err: unknown, op: StorageOp): StorageFailure {
   const status = azureStatus(err);
   let code = azureCode(err);
   if (code === 'REQUEST_SEND_ERROR') code = undefined; // a network failure: let the cause chain decide
-  return storageError(classifyStorageError(err, { status, code, hasKey: ctx.key !== undefined }), ctx, err);
+  return classifyStorageError(err, { status, code, hasKey: op.key !== undefined });
 }

@@ -2,20 +2,22 @@ import type { Readable } from 'node:stream';
 import type { Bucket, File, Storage } from '@google-cloud/storage';
 import {
   type ByteRange,
+  deleteEach,
+  guardBody,
   type ListEntry,
   type ListOptions,
   LithopsError,
   listPages,
   mergeListPage,
-  type ObjectInfo,
   type ObjectMeta,
+  objectInfo,
+  objectMeta,
   type StorageBackend,
-  type StorageCallContext,
-  guardBody,
+  StorageCalls,
+  type StorageOp,
   uploadInParts,
-  withRetries,
 } from '@lithops/core/plugin';
-import { gcsStatus, isRetryableGcsError, toLithopsError } from './errors.js';
+import { classifyGcsError, gcsStatus, isMissingBucket, isRetryableGcsError, redact } from './errors.js';
 import { ResumableSession, type SessionTransport } from './resumable-upload.js';
 
 export const NAME = 'gcp_storage';
@@ -35,8 +37,6 @@ export interface GcpStorageBackendOptions {
   region?: string | undefined;
 }
 
-type Op = Omit<StorageCallContext, 'backend' | 'endpoint'>;
-
 interface ListPage {
   items?: { name: string; size?: string; etag?: string; updated?: string }[];
   prefixes?: string[];
@@ -53,10 +53,18 @@ export class GcpStorageBackend implements StorageBackend {
   readonly bucket: string;
   private readonly storage: Storage;
   private readonly transport: SessionTransport;
+  private readonly calls: StorageCalls;
 
   constructor(private readonly opts: GcpStorageBackendOptions) {
     this.storage = opts.storage;
     this.bucket = opts.bucket;
+    this.calls = new StorageCalls({
+      backend: NAME,
+      endpoint: opts.endpointLabel,
+      retry: { retries: opts.retries, isRetryable: isRetryableGcsError },
+      classify: classifyGcsError,
+      scrub: redact,
+    });
     this.transport = {
       timeoutMs: opts.timeoutMs,
       headers: async (uri) => {
@@ -68,17 +76,8 @@ export class GcpStorageBackend implements StorageBackend {
   }
 
   /** Runs one idempotent SDK call with core's bounded backoff; maps the final failure. */
-  private async call<T>(op: Op, fn: (attempt: number) => Promise<T>): Promise<T> {
-    try {
-      return await withRetries(fn, { retries: this.opts.retries, isRetryable: isRetryableGcsError });
-    } catch (e) {
-      throw this.fail(op, e);
-    }
-  }
-
-  private fail(op: Op, e: unknown): LithopsError {
-    if (LithopsError.isInstance(e)) return e;
-    return toLithopsError(e, { ...op, backend: NAME, endpoint: this.opts.endpointLabel });
+  private call<T>(op: StorageOp, fn: (attempt: number) => Promise<T>): Promise<T> {
+    return this.calls.run(op, fn);
   }
 
   private file(bucket: string, key: string): File {
@@ -96,24 +95,19 @@ export class GcpStorageBackend implements StorageBackend {
         { partSize: this.opts.partSize, concurrency: 1 },
         {
           putSingle: (bytes) =>
-            withRetries(
-              () => file.save(asBuffer(bytes), { resumable: false, validation: 'crc32c', contentType }),
-              { retries: this.opts.retries, isRetryable: isRetryableGcsError },
+            this.calls.retried(() =>
+              file.save(asBuffer(bytes), { resumable: false, validation: 'crc32c', contentType }),
             ),
           start: async () => {
-            const [uri] = await withRetries(() => file.createResumableUpload({ metadata: { contentType } }), {
-              retries: this.opts.retries,
-              isRetryable: isRetryableGcsError,
-            });
+            const [uri] = await this.calls.retried(() =>
+              file.createResumableUpload({ metadata: { contentType } }),
+            );
             return new ResumableSession(uri, this.transport);
           },
           uploadPart: (session, _n, bytes) => this.sendPart(session, bytes),
           complete: async (session) => {
             await this.chain(session, () =>
-              withRetries((attempt) => session.finish(attempt > 0), {
-                retries: this.opts.retries,
-                isRetryable: isRetryableGcsError,
-              }),
+              this.calls.retried((attempt) => session.finish(attempt > 0)),
             );
             const bad = session.verify();
             if (bad) {
@@ -134,7 +128,7 @@ export class GcpStorageBackend implements StorageBackend {
         },
       );
     } catch (e) {
-      throw this.fail(op, e);
+      throw await this.calls.fail(op, e);
     }
   }
 
@@ -155,10 +149,7 @@ export class GcpStorageBackend implements StorageBackend {
     const last = bytes.length < this.opts.partSize;
     return this.chain(session, async () => {
       const at = session.begin(bytes);
-      await withRetries((attempt) => session.sendChunk(bytes, at, last, attempt > 0), {
-        retries: this.opts.retries,
-        isRetryable: isRetryableGcsError,
-      });
+      await this.calls.retried((attempt) => session.sendChunk(bytes, at, last, attempt > 0));
       return String(at.start);
     });
   }
@@ -212,39 +203,23 @@ export class GcpStorageBackend implements StorageBackend {
     const file = this.file(bucket, key);
     return this.call({ op: 'headObject', bucket, key }, async () => {
       const [md] = await file.getMetadata();
-      return {
-        size: Number(md.size ?? 0),
-        ...(md.etag ? { etag: md.etag } : {}),
-        ...(md.updated ? { lastModified: new Date(md.updated) } : {}),
-      };
+      return objectMeta({ size: md.size, etag: md.etag, lastModified: md.updated });
     });
   }
 
   async deleteObjects(bucket: string, keys: readonly string[]): Promise<void> {
     // The JSON API has no multi-delete in this SDK: delete one by one, a bounded number at a time.
-    let next = 0;
-    let failed: unknown;
-    const worker = async () => {
-      while (next < keys.length && failed === undefined) {
-        const key = keys[next++]!;
+    await deleteEach(keys, this.opts.deleteConcurrency, (key) =>
+      this.call({ op: 'deleteObjects', bucket, key }, async () => {
         try {
-          await this.call({ op: 'deleteObjects', bucket, key }, async () => {
-            try {
-              await this.file(bucket, key).delete();
-            } catch (e) {
-              // A missing key is fine; a missing bucket is not (the message tells them apart).
-              if (gcsStatus(e) === 404 && !/bucket does not exist/i.test(String((e as Error).message)))
-                return;
-              throw e;
-            }
-          });
+          await this.file(bucket, key).delete();
         } catch (e) {
-          failed ??= e;
+          // A missing key is fine; a missing bucket is not.
+          if (gcsStatus(e) === 404 && !isMissingBucket(e)) return;
+          throw e;
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.opts.deleteConcurrency, keys.length) }, worker));
-    if (failed !== undefined) throw failed;
+      }),
+    );
   }
 
   listObjects(bucket: string, opts: ListOptions = {}): AsyncIterable<ListEntry> {
@@ -259,13 +234,9 @@ export class GcpStorageBackend implements StorageBackend {
           ...(token ? { pageToken: token } : {}),
         });
         const page = (response ?? {}) as ListPage;
-        const objects: ObjectInfo[] = (page.items ?? []).map((it) => ({
-          type: 'object',
-          key: it.name,
-          size: Number(it.size ?? 0),
-          ...(it.etag ? { etag: it.etag } : {}),
-          ...(it.updated ? { lastModified: new Date(it.updated) } : {}),
-        }));
+        const objects = (page.items ?? []).map((it) =>
+          objectInfo(it.name, { size: it.size, etag: it.etag, lastModified: it.updated }),
+        );
         // A page holds items and prefixes apart; core merges them into one key-ordered run.
         return {
           entries: mergeListPage(objects, page.prefixes ?? []),

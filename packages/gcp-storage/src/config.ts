@@ -1,4 +1,4 @@
-import { z } from '@lithops/core/plugin';
+import { requestTuningKeys, retryKeys, z } from '@lithops/core/plugin';
 
 /** Chunks of a resumable upload must be multiples of 256 KiB (except the last). */
 const CHUNK_UNIT = 256 * 1024;
@@ -31,12 +31,8 @@ export const gcpStorageSectionSchema = z
       .positive()
       .refine((n) => n % CHUNK_UNIT === 0, { message: `must be a multiple of ${CHUNK_UNIT} (256 KiB)` })
       .default(8 * 2 ** 20),
-    /** Per-request timeout, in seconds. */
-    request_timeout: z.number().positive().default(60),
-    /** Retries of a failed request (transient failures only), with jittered backoff. */
-    retries: z.number().int().nonnegative().default(4),
-    /** Deletes in flight at once in `deleteObjects`. */
-    delete_concurrency: z.number().int().positive().default(32),
+    ...requestTuningKeys,
+    ...retryKeys,
   })
   .strict();
 

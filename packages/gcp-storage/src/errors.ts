@@ -1,9 +1,8 @@
 import {
   classifyStorageError,
   isTransientError,
-  type LithopsError,
-  type StorageCallContext,
-  storageError,
+  type StorageFailure,
+  type StorageOp,
 } from '@lithops/core/plugin';
 
 /** HTTP status of an error from the SDK (`ApiError.code`), gaxios (`status`) or our chunk uploads. */
@@ -29,7 +28,7 @@ function reasonOf(err: unknown): string | undefined {
 }
 
 /** Drops bearer tokens that gaxios keeps on its errors, so printing a `cause` shows no secret. */
-function redact(err: unknown): void {
+export function redact(err: unknown): void {
   const seen = new Set<unknown>();
   const visit = (o: unknown, depth: number) => {
     if (typeof o !== 'object' || o === null || seen.has(o) || depth > 4) return;
@@ -45,16 +44,17 @@ function redact(err: unknown): void {
   } catch {}
 }
 
-/** Maps any failure of a GCS call to the LithopsError core expects (stable code, SDK error as cause). */
-export function toLithopsError(err: unknown, ctx: StorageCallContext): LithopsError {
+/** GCS sends 404 for both a missing object and a missing bucket; only the message tells them apart. */
+export function isMissingBucket(err: unknown): boolean {
+  const message = (err as { message?: unknown } | null)?.message;
+  return gcsStatus(err) === 404 && typeof message === 'string' && /bucket does not exist/i.test(message);
+}
+
+/** The mapping table: what kind of failure a GCS error is. */
+export function classifyGcsError(err: unknown, op: StorageOp): StorageFailure {
   const status = gcsStatus(err);
   let code = reasonOf(err);
-  const message = (err as { message?: unknown })?.message;
-  // GCS sends 404 for both a missing object and a missing bucket; only the message tells them apart.
-  if (status === 404 && typeof message === 'string' && /bucket does not exist/i.test(message))
-    code = 'BucketNotFound';
-  else if (status === 404) code = ctx.key !== undefined ? 'NoSuchKey' : 'BucketNotFound';
-  redact(err);
-  const failure = classifyStorageError(err, { status, code, hasKey: ctx.key !== undefined });
-  return storageError(failure, ctx, err);
+  if (isMissingBucket(err)) code = 'BucketNotFound';
+  else if (status === 404) code = op.key !== undefined ? 'NoSuchKey' : 'BucketNotFound';
+  return classifyStorageError(err, { status, code, hasKey: op.key !== undefined });
 }

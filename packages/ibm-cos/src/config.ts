@@ -1,4 +1,4 @@
-import { z } from '@lithops/core/plugin';
+import { connectionTimeoutKeys, retryKeys, z } from '@lithops/core/plugin';
 
 /** The `ibm_cos:` section, with Lithops' keys. */
 export const ibmCosSectionSchema = z
@@ -16,12 +16,8 @@ export const ibmCosSectionSchema = z
     /** HMAC keys. */
     access_key_id: z.string().min(1).optional(),
     secret_access_key: z.string().min(1).optional(),
-    /** Seconds to wait for a TCP connection before the attempt fails. */
-    connect_timeout: z.number().positive().default(5),
-    /** Seconds a request may stay idle before the attempt fails. */
-    read_timeout: z.number().positive().default(60),
-    /** Retries of a failed request (connection reset, 5xx, throttling), with jittered backoff. */
-    retries: z.number().int().nonnegative().default(4),
+    ...connectionTimeoutKeys(5),
+    ...retryKeys,
   })
   .strict();
 

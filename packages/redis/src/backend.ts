@@ -5,16 +5,15 @@ import {
   isTransientError,
   type ListEntry,
   type ListOptions,
-  LithopsError,
+  type LithopsError,
   type ObjectInfo,
   type ObjectMeta,
   type RetryOptions,
   type StorageBackend,
-  type StorageCallContext,
+  StorageCalls,
   type StorageFailure,
-  storageError,
+  type StorageOp,
   uploadInParts,
-  withRetries,
 } from '@lithops/core/plugin';
 import type { Redis } from 'ioredis';
 import { after, afterPrefix, KeyLayout, prefixRange } from './keys.js';
@@ -74,7 +73,7 @@ export interface RedisBackendOptions {
   retry: RetryOptions;
 }
 
-type Call = Omit<StorageCallContext, 'backend' | 'endpoint'>;
+type Call = StorageOp;
 
 const RETRYABLE_REPLY = /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN)\b/;
 const CONNECTION_LOST =
@@ -111,7 +110,7 @@ export class RedisBackend implements StorageBackend {
   readonly name = NAME;
   readonly bucket: string;
   private readonly keys: KeyLayout;
-  private readonly retry: RetryOptions;
+  private readonly calls: StorageCalls;
 
   constructor(
     readonly client: Redis,
@@ -119,17 +118,17 @@ export class RedisBackend implements StorageBackend {
   ) {
     this.bucket = opts.bucket;
     this.keys = new KeyLayout(opts.keyPrefix);
-    this.retry = { ...opts.retry, isRetryable: isRetryableRedisError };
+    this.calls = new StorageCalls({
+      backend: NAME,
+      endpoint: opts.endpointLabel,
+      retry: { ...opts.retry, isRetryable: isRetryableRedisError },
+      classify,
+    });
   }
 
   /** Runs Redis commands with core's retries and turns what still fails into a LithopsError. */
-  private async call<T>(ctx: Call, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await withRetries(fn, this.retry);
-    } catch (e) {
-      if (LithopsError.isInstance(e)) throw e;
-      throw this.error(classify(e), ctx, e);
-    }
+  private call<T>(ctx: Call, fn: () => Promise<T>): Promise<T> {
+    return this.calls.run(ctx, fn);
   }
 
   /** Runs a Lua script by its SHA1 (sent once per server), loading it when the server lacks it. */
@@ -143,7 +142,7 @@ export class RedisBackend implements StorageBackend {
   }
 
   private error(failure: StorageFailure, ctx: Call, cause: unknown): LithopsError {
-    return storageError(failure, { ...ctx, backend: NAME, endpoint: this.opts.endpointLabel }, cause);
+    return this.calls.error(failure, ctx, cause);
   }
 
   private async requireBucket(ctx: Call & { bucket: string }): Promise<void> {

@@ -1,4 +1,4 @@
-import { z } from '@lithops/core/plugin';
+import { connectionTimeoutKeys, retryKeys, z } from '@lithops/core/plugin';
 
 /** The `redis:` section, with Lithops' keys. */
 export const redisSectionSchema = z
@@ -15,12 +15,9 @@ export const redisSectionSchema = z
     storage_bucket: z.string().min(1).default('storage'),
     /** Prefix of every Redis key this backend writes. */
     key_prefix: z.string().min(1).default('lithops'),
-    /** Seconds to wait for a connection before an attempt fails. */
-    connect_timeout: z.number().positive().default(3),
-    /** Seconds to wait for a reply before a command fails (and is retried). */
-    read_timeout: z.number().positive().default(60),
-    /** Retries of a failed command (connection lost, server busy), with jittered backoff. */
-    retries: z.number().int().nonnegative().default(4),
+    /** `read_timeout`: seconds to wait for a reply before a command fails (and is retried). */
+    ...connectionTimeoutKeys(3),
+    ...retryKeys,
   })
   .strict();
 
