@@ -18,10 +18,11 @@ import { LithopsError } from '../errors.js';
 import { encodeCallData, type Iterdata } from '../job/call-data.js';
 import { FuturesList, ResponseFuture, setOwner } from '../job/future.js';
 import { FutureState, JobState } from '../job/job-state.js';
-import { StorageMonitor } from '../monitor/storage-monitor.js';
 import type { CallEvent, ComputeBackend, InvocationPayload, RuntimeInfo } from '../plugin/compute-backend.js';
 import { loadBackendDefinition } from '../plugin/loader.js';
 import type { StorageBackend } from '../plugin/storage-backend.js';
+import { invokeJob } from '../serverless/invoker.js';
+import { createJobMonitor, type JobMonitor } from '../serverless/job-monitor.js';
 import { shipFunction } from '../ship/prepare.js';
 import type { CloudObject } from '../storage/cloud-object.js';
 import { createStorageBackend } from '../storage/create.js';
@@ -67,7 +68,7 @@ interface Backends {
   compute: ComputeBackend;
   mode: 'localhost' | 'serverless' | 'standalone';
   /** Set when the compute backend reports no call events itself. */
-  monitor?: StorageMonitor;
+  monitor?: JobMonitor;
   section: Record<string, unknown>;
 }
 
@@ -181,10 +182,10 @@ export class FunctionExecutor implements AsyncDisposable {
     };
     if (compute.onCallEvent) compute.onCallEvent((e) => this.onEvent(e));
     else {
-      b.monitor = new StorageMonitor({
+      // `lithops.monitoring`: storage polling, or a monitor backend's events (RabbitMQ).
+      b.monitor = await createJobMonitor(cfg, {
         storage,
-        prefix: cfg.lithops.jobs_prefix,
-        intervalSec: cfg.lithops.monitoring_interval,
+        executorId: this.executorId,
         onEvent: (e) => this.onEvent(e),
         log: this.log,
       });
@@ -400,6 +401,24 @@ export class FunctionExecutor implements AsyncDisposable {
         (b.section.max_inline_result_bytes as number | undefined) ?? 256 * 1024,
       ),
     };
+    if (b.mode !== 'localhost') {
+      // Serverless/standalone: a max_workers window, concurrent sends, throttling retries,
+      // payloads through storage, the remote invoker for large jobs (src/serverless/invoker.ts).
+      await invokeJob({
+        compute: b.compute,
+        runtime,
+        storage: b.storage,
+        base,
+        offsets: data.offsets,
+        count: data.count,
+        chunksize,
+        job,
+        settings: b.section,
+        lithopsMaxWorkers: l.max_workers,
+        log: this.log,
+      });
+      return futures;
+    }
     for (let from = 0; from < data.count; from += chunksize) {
       const to = Math.min(data.count, from + chunksize);
       const calls = [];
