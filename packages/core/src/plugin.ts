@@ -57,3 +57,26 @@ export { type ObjectFacts, objectInfo, objectMeta } from './storage/object-info.
 export { rangeHeader, rangeLength } from './storage/ranges.js';
 export { S3CompatibleBackend, type S3CompatibleOptions, type S3Protocol } from './storage/s3-compatible.js';
 export { StorageCalls, type StorageCallsOptions, type StorageOp } from './storage/storage-calls.js';
+export { type ServerlessSettings, serverlessSectionShape } from './serverless/config.js';
+export { callEventFromJson, callEventToJson, executorIdOf } from './serverless/call-event-codec.js';
+export { InvocationSender, type InvokeTarget, isThrottle } from './serverless/invocation-sender.js';
+export { EventMonitor, type JobMonitor } from './serverless/job-monitor.js';
+export { type PayloadRef, type RemoteInvokerPayload, resolvePayload } from './serverless/payload.js';
+export {
+  buildRuntime,
+  envHash,
+  RUNTIME_HANDLER,
+  type RuntimeArtifact,
+  type RuntimeBuildOptions,
+  runtimeKey,
+} from './serverless/runtime-builder.js';
+export { type DeployCachedOptions, type RuntimeRecord, RuntimeStore } from './serverless/runtime-store.js';
+export { type WorkerConfig, workerConfig } from './serverless/worker-config.js';
+export { type ZipEntry, zipFiles } from './serverless/zip.js';
+export {
+  defineMonitorBackend,
+  type MonitorBackend,
+  type MonitorBackendDefinition,
+  type MonitorSink,
+} from './plugin/define.js';
+export type { StatusSink } from './worker/status-sink.js';

@@ -16,3 +16,12 @@ export {
   type StorageBackendFixture,
   type StorageSuiteOptions,
 } from './storage-suite.js';
+export { type FakeLambda, type FakeLambdaStartOptions, startFakeLambda } from './fake-lambda/server.js';
+export type { FakeLambdaCall } from './fake-lambda/service.js';
+export { nodeBinary } from './fake-lambda/node-binary.js';
+export {
+  type ComputeBackendFixture,
+  type ComputePlatform,
+  type ComputeSuiteOptions,
+  describeComputeBackend,
+} from './compute-suite.js';

@@ -1,0 +1,24 @@
+/** Functions the compute conformance suite ships to a backend (bundled from this module). */
+export function double(x: number): number {
+  return x * 2;
+}
+
+export async function sleepThenEcho(x: { ms: number; v: unknown }): Promise<unknown> {
+  await new Promise((r) => setTimeout(r, x.ms));
+  return x.v;
+}
+
+export function printThenThrow(message: string): never {
+  console.log(`about to fail: ${message}`);
+  throw new RangeError(message);
+}
+
+/** Keeps allocating until the heap limit ends the call. */
+export function hog(): number {
+  const keep: number[][] = [];
+  for (;;) keep.push(new Array(64 * 1024).fill(keep.length));
+}
+
+export function envLength(name: string): number {
+  return process.env[name]?.length ?? -1;
+}

@@ -1,0 +1,297 @@
+import {
+  type ComputeBackend,
+  type ComputeBackendDefinition,
+  createStorageBackend,
+  FunctionExecutor,
+  LithopsError,
+  loadConfig,
+  type RuntimeSpec,
+  type StorageBackend,
+} from '@lithops/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as jobs from './compute-suite-jobs.js';
+
+/** Controls of the platform under test (a fake's, or what a live cloud offers). */
+export interface ComputePlatform {
+  /** The next `n` invoke requests are refused with throttling (HTTP 429). */
+  throttleNext(n: number): void;
+  /** Invoke requests the platform received (each one's JSON payload), in order. */
+  invokePayloads(): string[];
+  /** Create/update-code requests received: deploys that did real work. */
+  deployRequests(): number;
+  /** Most invocations running at once since `resetStats`. */
+  maxConcurrent(): number;
+  resetStats(): void;
+  /** Names of the deployed functions (or services) that exist now. */
+  deployments(): Promise<string[]>;
+  /** Kills the sandboxes running an invocation now (a crash mid-call); returns how many. */
+  killBusy(): number;
+}
+
+export interface ComputeBackendFixture {
+  /** The whole config (compute + storage sections) the executor runs with. */
+  config: Record<string, unknown>;
+  definition: ComputeBackendDefinition<unknown>;
+  platform: ComputePlatform;
+  teardown?: () => Promise<void>;
+}
+
+export interface ComputeSuiteOptions {
+  /** Per-test timeout of the slow tests. Default 180 s. */
+  slowTimeoutMs?: number;
+}
+
+async function caught(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a rejection');
+}
+
+/**
+ * The compute conformance suite every serverless backend runs (ours and third parties'):
+ * deploys, 1,000 calls, remote errors, timeouts, memory limits, throttling, large payloads,
+ * concurrency caps, the remote invoker, lost workers, runtime list/delete and clean().
+ */
+export function describeComputeBackend(
+  name: string,
+  factory: () => Promise<ComputeBackendFixture>,
+  opts: ComputeSuiteOptions = {},
+): void {
+  const slow = opts.slowTimeoutMs ?? 180_000;
+  describe(`compute backend conformance: ${name}`, () => {
+    let fx: ComputeBackendFixture;
+    const open: FunctionExecutor[] = [];
+    const executor = (extra: Record<string, unknown> = {}) => {
+      const f = new FunctionExecutor({ config: structuredClone(fx.config), ...extra });
+      open.push(f);
+      return f;
+    };
+    /** The backend as the executor creates it, for the runtime API. */
+    const backend = async (): Promise<{ compute: ComputeBackend; storage: StorageBackend }> => {
+      const cfg = loadConfig({ config: structuredClone(fx.config) });
+      const storage = await createStorageBackend(cfg);
+      const def = fx.definition;
+      const quiet = () => {};
+      const compute = await def.create(def.configSchema.parse(cfg.raw[def.name]), {
+        config: cfg.raw,
+        configDir: cfg.dir,
+        log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+        storage,
+      });
+      return { compute, storage };
+    };
+    const spec = (memoryMb = 0): RuntimeSpec => ({ name: 'default', memoryMb, timeoutSec: 60 });
+
+    beforeAll(async () => {
+      fx = await factory();
+    }, slow);
+    afterAll(async () => {
+      for (const f of open) await f.close().catch(() => {});
+      await fx?.teardown?.();
+    }, slow);
+
+    it(
+      'deploys a runtime once: the same key again, from a new client too, without redeploying',
+      async () => {
+        const a = await backend();
+        const before = fx.platform.deployRequests();
+        const r1 = await a.compute.deployRuntime(spec());
+        const r2 = await a.compute.deployRuntime(spec());
+        expect(r2.key).toBe(r1.key);
+        expect(fx.platform.deployRequests() - before).toBeLessThanOrEqual(1);
+        const b = await backend();
+        const after = fx.platform.deployRequests();
+        expect((await b.compute.deployRuntime(spec())).key).toBe(r1.key);
+        expect(fx.platform.deployRequests()).toBe(after);
+        expect((await a.compute.listRuntimes()).map((r) => r.key)).toContain(r1.key);
+        for (const x of [a, b]) {
+          await x.compute[Symbol.asyncDispose]();
+          await x.storage[Symbol.asyncDispose]();
+        }
+      },
+      slow,
+    );
+
+    it(
+      'runs 1,000 calls and returns every result in order',
+      async () => {
+        const fexec = executor({ max_workers: 20 });
+        fx.platform.resetStats();
+        const input = Array.from({ length: 1000 }, (_, i) => i);
+        const fs = await fexec.map(jobs.double, input, { timeout: 30, chunksize: 5 });
+        expect(await fexec.getResult(fs, { showProgressbar: false })).toEqual(input.map((i) => i * 2));
+        // 200 invocations through a window of 20: sandboxes were reused warm.
+        expect(fx.platform.maxConcurrent()).toBeLessThanOrEqual(20);
+      },
+      slow,
+    );
+
+    it(
+      "rebuilds a call's error with its remote stack and its output",
+      async () => {
+        const fexec = executor();
+        const err = (await caught(
+          fexec.getResult(await fexec.map(jobs.printThenThrow, ['boom'], { timeout: 30 }), {
+            showProgressbar: false,
+          }),
+        )) as Error;
+        expect(err.name).toBe('RangeError');
+        expect(err.message).toContain('boom');
+        expect(err.stack).toMatch(/compute-suite-jobs\.(ts|js):\d+/);
+        expect(String(err.message) + String((err as { output?: string }).output ?? err.stack)).toContain(
+          'about to fail: boom',
+        );
+      },
+      slow,
+    );
+
+    it(
+      'ends a call over its timeout with TIMEOUT, and the sandbox serves the next call',
+      async () => {
+        const fexec = executor();
+        const fs = await fexec.map(jobs.sleepThenEcho, [{ ms: 10_000, v: 1 }], { timeout: 1 });
+        const [out] = await fexec.getResult(fs, { throwExcept: false, showProgressbar: false });
+        expect(LithopsError.is(out, 'TIMEOUT')).toBe(true);
+        const again = await fexec.map(jobs.double, [21], { timeout: 10 });
+        expect(await fexec.getResult(again, { showProgressbar: false })).toEqual([42]);
+      },
+      slow,
+    );
+
+    it(
+      'ends a call over its memory with OUT_OF_MEMORY',
+      async () => {
+        const fexec = executor();
+        const fs = await fexec.map(jobs.hog, [0], { timeout: 60, runtimeMemory: 128 });
+        const [out] = await fexec.getResult(fs, { throwExcept: false, showProgressbar: false });
+        expect(LithopsError.is(out, 'OUT_OF_MEMORY'), String(out)).toBe(true);
+      },
+      slow,
+    );
+
+    it(
+      'recovers from throttling: refused invocations are sent again',
+      async () => {
+        const fexec = executor();
+        const sent = fx.platform.invokePayloads().length;
+        fx.platform.throttleNext(6);
+        const fs = await fexec.map(jobs.double, [1, 2, 3, 4, 5], { timeout: 30 });
+        expect(await fexec.getResult(fs, { showProgressbar: false })).toEqual([2, 4, 6, 8, 10]);
+        expect(fx.platform.invokePayloads().length - sent).toBe(11);
+      },
+      slow,
+    );
+
+    it(
+      'passes a payload over the limit through storage',
+      async () => {
+        const fexec = executor();
+        const big = 'x'.repeat(400 * 1024);
+        const sent = fx.platform.invokePayloads().length;
+        const fs = await fexec.map(jobs.envLength, ['BIG_VALUE'], {
+          timeout: 30,
+          extraEnv: { BIG_VALUE: big },
+        });
+        expect(await fexec.getResult(fs, { showProgressbar: false })).toEqual([big.length]);
+        const payloads = fx.platform.invokePayloads().slice(sent);
+        expect(payloads).toHaveLength(1);
+        expect(payloads[0]!.length).toBeLessThan(8 * 1024);
+        expect(JSON.parse(payloads[0]!).payloadKey).toMatch(/payloads\//);
+      },
+      slow,
+    );
+
+    it(
+      'keeps at most max_workers invocations running',
+      async () => {
+        const fexec = executor({ max_workers: 3 });
+        fx.platform.resetStats();
+        const fs = await fexec.map(
+          jobs.sleepThenEcho,
+          Array.from({ length: 12 }, (_, v) => ({ ms: 400, v })),
+          { timeout: 30 },
+        );
+        expect(await fexec.getResult(fs, { showProgressbar: false })).toEqual(
+          Array.from({ length: 12 }, (_, v) => v),
+        );
+        expect(fx.platform.maxConcurrent()).toBeLessThanOrEqual(3);
+        expect(fx.platform.maxConcurrent()).toBeGreaterThanOrEqual(2);
+      },
+      slow,
+    );
+
+    it(
+      'fans a job out from inside the cloud with the remote invoker: one client request',
+      async () => {
+        const fexec = executor({ remote_invoker: true });
+        const sent = fx.platform.invokePayloads().length;
+        const input = Array.from({ length: 40 }, (_, i) => i);
+        const fs = await fexec.map(jobs.double, input, { timeout: 30, chunksize: 2 });
+        expect(await fexec.getResult(fs, { showProgressbar: false })).toEqual(input.map((i) => i * 2));
+        const payloads = fx.platform.invokePayloads().slice(sent);
+        // The client's one request, then the 20 invocations the remote invoker sent.
+        expect(payloads).toHaveLength(21);
+        expect(JSON.parse(payloads[0]!).remoteInvoker).toBeDefined();
+        expect(payloads.slice(1).every((p) => JSON.parse(p).remoteInvoker === undefined)).toBe(true);
+      },
+      slow,
+    );
+
+    it(
+      'fails a call whose sandbox died mid-call with WORKER_LOST, not a hang',
+      async () => {
+        const fexec = executor();
+        const fs = await fexec.map(jobs.sleepThenEcho, [{ ms: 60_000, v: 1 }], { timeout: 2 });
+        const deadline = Date.now() + 60_000;
+        while (fs[0]!.state !== 'Running' && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 100));
+        expect(fx.platform.killBusy()).toBeGreaterThanOrEqual(1);
+        const [out] = await fexec.getResult(fs, { throwExcept: false, showProgressbar: false, timeout: 90 });
+        expect(LithopsError.is(out, 'WORKER_LOST'), String(out)).toBe(true);
+      },
+      slow,
+    );
+
+    it(
+      'lists and deletes runtimes',
+      async () => {
+        const { compute, storage } = await backend();
+        const r = await compute.deployRuntime(spec());
+        expect((await compute.listRuntimes()).some((x) => x.key === r.key)).toBe(true);
+        await compute.deleteRuntime(r.key);
+        expect((await compute.listRuntimes()).some((x) => x.key === r.key)).toBe(false);
+        expect(LithopsError.is(await caught(compute.deleteRuntime(r.key)), 'NOT_FOUND')).toBe(true);
+        // Deploying again recreates it (the cached metadata is not trusted blindly).
+        const again = await compute.deployRuntime(spec());
+        expect(again.key).toBe(r.key);
+        expect((await compute.listRuntimes()).some((x) => x.key === r.key)).toBe(true);
+        await compute[Symbol.asyncDispose]();
+        await storage[Symbol.asyncDispose]();
+      },
+      slow,
+    );
+
+    it(
+      'clean() deletes every function and runtime record it created',
+      async () => {
+        const { compute, storage } = await backend();
+        await compute.deployRuntime(spec());
+        expect((await fx.platform.deployments()).length).toBeGreaterThan(0);
+        await compute.clean();
+        expect(await fx.platform.deployments()).toEqual([]);
+        expect(await compute.listRuntimes()).toEqual([]);
+        const left: string[] = [];
+        for await (const e of storage.listObjects(storage.bucket, { prefix: 'lithops.runtimes/' })) {
+          if (e.type === 'object') left.push(e.key);
+        }
+        expect(left).toEqual([]);
+        await compute[Symbol.asyncDispose]();
+        await storage[Symbol.asyncDispose]();
+      },
+      slow,
+    );
+  });
+}
