@@ -42,6 +42,10 @@ for (const dir of workspaces) {
 }
 // A package whose tests did not report (crashed, failed to build) counts as a failure.
 failed += missing.length;
+// The pack test (tarballs installed with npm into a fresh project) counts as one test.
+const pack = spawnSync('node', [join(root, 'scripts/test-pack.mjs')], { cwd: root, stdio: 'inherit' });
+if (pack.status === 0) passed += 1;
+else failed += 1;
 if (missing.length) console.error(`[test-all] no test results from: ${missing.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || turbo.status !== 0 ? 1 : 0);
