@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaApiError } from './errors.js';
@@ -42,6 +43,14 @@ export interface FakeLambda {
   stop(): Promise<void>;
 }
 
+/** The sandbox's entry, as built (tests that import testkit's src/ use its dist/ build). */
+function hostScript(): string {
+  const built = new URL('./sandbox-host.js', import.meta.url);
+  return existsSync(built)
+    ? built.pathname
+    : new URL('../../dist/fake-lambda/sandbox-host.js', import.meta.url).pathname;
+}
+
 const FUNCTIONS = /^\/2015-03-31\/functions\/?$/;
 const FUNCTION = /^\/2015-03-31\/functions\/([^/]+)(\/code|\/configuration|\/invocations)?\/?$/;
 const EVENT_CONFIG = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config\/?$/;
@@ -83,7 +92,7 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
     concurrency: o.concurrency,
     mode: o.mode,
     node: nodeBinary(o.nodeMajor ?? 22),
-    hostScript: new URL('./sandbox-host.js', import.meta.url).pathname,
+    hostScript: hostScript(),
     eventRetryDelayMs: o.eventRetryDelayMs,
     // Sandboxes get the platform's credentials, as Lambda gives a function its role's keys.
     platformEnv: {

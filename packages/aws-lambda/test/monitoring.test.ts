@@ -1,0 +1,47 @@
+import { FunctionExecutor, LithopsError } from '@lithops/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as jobs from './fixtures/jobs.js';
+import { type LambdaEnv, startLambdaEnv } from './setup.js';
+
+describe('aws_lambda with RabbitMQ monitoring (real broker)', () => {
+  let env: LambdaEnv;
+  const rabbit = { rabbitmq: { amqp_url: 'amqp://guest:guest@127.0.0.1:5672' } };
+  beforeAll(async () => {
+    env = await startLambdaEnv();
+  });
+  afterAll(() => env?.stop());
+
+  it('learns results from call events, with no storage listing', async () => {
+    // A polling interval of an hour: results can only arrive through RabbitMQ.
+    const config = env.config({ lithops: { monitoring: 'rabbitmq', monitoring_interval: 3600 }, ...rabbit });
+    const fexec = new FunctionExecutor({ config });
+    try {
+      const input = Array.from({ length: 30 }, (_, i) => i);
+      const fs = await fexec.map(jobs.double, input, { timeout: 30, chunksize: 3 });
+      const t = Date.now();
+      expect(await fexec.getResult(fs, { showProgressbar: false, timeout: 60 })).toEqual(
+        input.map((i) => i * 2),
+      );
+      expect(Date.now() - t).toBeLessThan(30_000);
+    } finally {
+      await fexec.close();
+    }
+  });
+
+  it('fails a call whose sandbox was killed mid-call with WORKER_LOST', async () => {
+    const config = env.config({ lithops: { monitoring: 'rabbitmq', monitoring_interval: 0.2 }, ...rabbit });
+    const fexec = new FunctionExecutor({ config });
+    try {
+      const fs = await fexec.map(jobs.sleepThenEcho, [{ ms: 60_000, v: 1 }], { timeout: 1 });
+      const end = Date.now() + 60_000;
+      while (fs[0]!.state !== 'Running' && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      expect(env.fake.killBusy()).toBe(1);
+      const [out] = await fexec.getResult(fs, { throwExcept: false, showProgressbar: false, timeout: 60 });
+      expect(LithopsError.is(out, 'WORKER_LOST'), String(out)).toBe(true);
+      // Lambda's own retries are off: the killed event was not run again.
+      expect(env.fake.stats.eventRetries).toBe(0);
+    } finally {
+      await fexec.close();
+    }
+  });
+});
