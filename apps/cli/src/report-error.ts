@@ -3,8 +3,8 @@ import { USAGE } from './args.js';
 import { UsageError } from './usage-error.js';
 
 /** Exit codes: 1 for a failed command, 2 for a wrong command line (as most Unix tools). */
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
 
 /**
  * Prints an error the way a user needs it: a LithopsError's message already says what happened
