@@ -1,7 +1,7 @@
 import './storage/embedded.js';
 import './localhost/embedded.js';
 
-export { type ConfigOptions, type LoadedConfig, loadConfig } from './config/load.js';
+export { type ConfigOptions, type LoadedConfig, loadConfig, type RawConfig } from './config/load.js';
 export type { DataInput, MapReduceOptions, ReduceFuture, ReduceFuturesList } from './data/map-reduce.js';
 export type { ObjectChunk } from './data/object-chunk.js';
 export { ObjectsInput, type ObjectsLocation, objects } from './data/objects.js';

@@ -12,7 +12,7 @@ const PLAIN_LEAVES = [Date, RegExp, ArrayBuffer, DataView, Error];
  * Finds the first value that structured clone cannot carry (a function, a symbol, a Promise,
  * a WeakMap, ...) and returns its path from `root`, or undefined when everything can travel.
  */
-export function findUncloneable(
+function findUncloneable(
   value: unknown,
   root: string,
 ): { path: string; what: string; owner?: string } | undefined {

@@ -34,7 +34,7 @@ export interface LoadedConfig {
 }
 
 /** Config file search order after the explicit options (DESIGN §6). */
-export function configSearchPaths(env: NodeJS.ProcessEnv = process.env): string[] {
+function configSearchPaths(env: NodeJS.ProcessEnv = process.env): string[] {
   return [
     ...(env.LITHOPS_CONFIG_FILE ? [resolve(env.LITHOPS_CONFIG_FILE)] : []),
     resolve('.lithops_config'),

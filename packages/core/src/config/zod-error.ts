@@ -16,7 +16,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The closest known name, when one is close enough to be a typo. */
-export function didYouMean(name: string, known: readonly string[]): string | undefined {
+function didYouMean(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const k of known) {

@@ -1,7 +1,7 @@
 import { LithopsError } from '../errors.js';
 
 /** Smallest `objChunkSize` a user may ask for (as Lithops): smaller chunks cost more than they give. */
-export const MIN_CHUNK_SIZE = 2 ** 20;
+const MIN_CHUNK_SIZE = 2 ** 20;
 
 /** A byte range `[start, end)` of an object (end exclusive). */
 export type ChunkRange = readonly [start: number, end: number];

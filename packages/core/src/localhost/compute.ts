@@ -75,7 +75,7 @@ class LocalhostComputeBackend implements ComputeBackend {
   }
 }
 
-export type { LocalhostComputeBackend };
+
 
 /** `backend: localhost`, the embedded default. */
 export const localhostCompute = defineComputeBackend({

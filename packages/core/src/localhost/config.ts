@@ -17,4 +17,3 @@ export const localhostSectionSchema = z.strictObject({
     .default(8 * 2 ** 20),
 });
 
-export type LocalhostSection = z.output<typeof localhostSectionSchema>;

@@ -18,7 +18,7 @@ export interface ShipOptions {
 }
 
 /** File path behind a script URL: `file:` URLs, and tsx's `data:` wrappers that carry `filePath`. */
-export function scriptFile(url: string): string | undefined {
+function scriptFile(url: string): string | undefined {
   if (url.startsWith('file:')) return fileURLToPath(url.split('?')[0]!);
   if (url.startsWith('/')) return url.split('?')[0];
   if (url.startsWith('data:')) {

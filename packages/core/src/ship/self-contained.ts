@@ -1,7 +1,7 @@
 import { LithopsError } from '../errors.js';
 
 /** Helpers that transpilers inject into function bodies; the worker defines them. */
-export const INJECTED_HELPERS = [
+const INJECTED_HELPERS = [
   '__name',
   '__publicField',
   '__privateAdd',
