@@ -19,7 +19,7 @@ const pkg = {
     test: 'vitest run --reporter=default --reporter=json --outputFile=test-results.json',
   },
   dependencies: JSON.parse(depsJson),
-  ...(isCore ? {} : { peerDependencies: { '@lithops/core': 'workspace:^' } }),
+  ...(isCore ? {} : { peerDependencies: { '@lithops/core': 'workspace:>=0.1.0 <1.0.0' } }),
   devDependencies: { ...(isCore ? {} : { '@lithops/core': 'workspace:^' }), ...JSON.parse(devJson) },
 };
 mkdirSync(`${dir}/src`, { recursive: true });

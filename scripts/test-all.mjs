@@ -37,15 +37,30 @@ for (const dir of workspaces) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   // A test file that failed to load or crashed has no failed tests of its own: count it.
-  failed += (r.testResults ?? []).filter((t) => t.status === 'failed' && !t.assertionResults?.some((a) => a.status === 'failed')).length;
+  failed += (r.testResults ?? []).filter(
+    (t) => t.status === 'failed' && !t.assertionResults?.some((a) => a.status === 'failed'),
+  ).length;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
 }
 // A package whose tests did not report (crashed, failed to build) counts as a failure.
 failed += missing.length;
-// The pack test (tarballs installed with npm into a fresh project) counts as one test.
-const pack = spawnSync('node', [join(root, 'scripts/test-pack.mjs')], { cwd: root, stdio: 'inherit' });
-if (pack.status === 0) passed += 1;
-else failed += 1;
+// Repository checks, one test each: the packed tarballs installed with npm into a fresh project,
+// a changesets dry run, lint, dead code, and the package shape (publint, attw).
+const checks = [
+  ['pack', 'node', ['scripts/test-pack.mjs']],
+  ['changesets', 'node', ['scripts/test-changesets.mjs']],
+  ['lint', 'pnpm', ['exec', 'biome', 'check', '.']],
+  ['knip', 'pnpm', ['exec', 'knip']],
+  ['package shape', 'pnpm', ['check:packages']],
+];
+for (const [name, cmd, args] of checks) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status === 0) passed += 1;
+  else {
+    failed += 1;
+    console.error(`[test-all] check failed: ${name}`);
+  }
+}
 if (missing.length) console.error(`[test-all] no test results from: ${missing.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || turbo.status !== 0 ? 1 : 0);
