@@ -15,23 +15,15 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import {
-  objectInfo,
-  objectMeta,
-  type RetryOptions,
   rangeHeader,
   S3CompatibleBackend,
+  type S3CompatibleOptions,
   type S3Protocol,
 } from '@lithops/core/plugin';
 
 const NAME = 'aws_s3';
 
-export interface AwsS3BackendOptions {
-  bucket: string;
-  /** Shown in error messages (never with credentials). */
-  endpointLabel: string;
-  retry: RetryOptions;
-  partSize?: number;
-}
+export type AwsS3BackendOptions = S3CompatibleOptions;
 
 /** Status and code of an SDK v3 error: `$metadata.httpStatusCode`, and `code`, `Code` or `name`. */
 function errorFields(e: unknown): { status?: number; code?: string } {
@@ -55,8 +47,11 @@ function protocol(client: S3Client): S3Protocol {
     createMultipartUpload: async (Bucket, Key) =>
       (await send(new CreateMultipartUploadCommand({ Bucket, Key }))).UploadId!,
     uploadPart: async (Bucket, Key, UploadId, PartNumber, Body) =>
-      (await send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber, Body, ContentLength: Body.length })))
-        .ETag!,
+      (
+        await send(
+          new UploadPartCommand({ Bucket, Key, UploadId, PartNumber, Body, ContentLength: Body.length }),
+        )
+      ).ETag!,
     completeMultipartUpload: async (Bucket, Key, UploadId, parts) => {
       const Parts = parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.tag }));
       await send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts } }));
@@ -68,31 +63,19 @@ function protocol(client: S3Client): S3Protocol {
       const r = await send(new GetObjectCommand({ Bucket, Key, Range: rangeHeader(range) }));
       return r.Body ? r.Body.transformToByteArray() : new Uint8Array(0);
     },
-    getObjectStream: async (Bucket, Key, range) => {
-      const r = await send(new GetObjectCommand({ Bucket, Key, Range: rangeHeader(range) }));
-      return { body: r.Body as Readable, length: r.ContentLength };
+    getObjectStream: async (Bucket, Key, range, IfMatch) => {
+      const r = await send(new GetObjectCommand({ Bucket, Key, Range: rangeHeader(range), IfMatch }));
+      return { body: r.Body as Readable, length: r.ContentLength, etag: r.ETag };
     },
-    headObject: async (Bucket, Key) => {
-      const r = await send(new HeadObjectCommand({ Bucket, Key }));
-      return objectMeta({ size: r.ContentLength, etag: r.ETag, lastModified: r.LastModified });
-    },
-    deleteObjects: async (Bucket, keys) => {
-      const Objects = keys.map((Key) => ({ Key }));
-      const r = await send(new DeleteObjectsCommand({ Bucket, Delete: { Objects, Quiet: true } }));
-      return (r.Errors ?? []).map((e) => ({ key: e.Key, code: e.Code, message: e.Message }));
-    },
-    listObjectsV2: async (Bucket, { prefix, delimiter, token }) => {
-      const r = await send(
+    headObject: (Bucket, Key) => send(new HeadObjectCommand({ Bucket, Key })),
+    deleteObjects: (Bucket, keys) =>
+      send(
+        new DeleteObjectsCommand({ Bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }),
+      ),
+    listObjectsV2: (Bucket, { prefix, delimiter, token }) =>
+      send(
         new ListObjectsV2Command({ Bucket, Prefix: prefix, Delimiter: delimiter, ContinuationToken: token }),
-      );
-      return {
-        objects: (r.Contents ?? []).map((o) =>
-          objectInfo(o.Key!, { size: o.Size, etag: o.ETag, lastModified: o.LastModified }),
-        ),
-        prefixes: (r.CommonPrefixes ?? []).map((p) => p.Prefix!),
-        next: r.IsTruncated ? r.NextContinuationToken : undefined,
-      };
-    },
+      ),
     headBucket: async (Bucket) => {
       await send(new HeadBucketCommand({ Bucket }));
     },

@@ -11,9 +11,11 @@ import {
   mergeListPage,
   type ObjectInfo,
   type ObjectMeta,
+  type OpenedBody,
   objectInfo,
   objectMeta,
   rangeLength,
+  resumableRead,
   type StorageBackend,
   StorageCalls,
   type StorageOp,
@@ -51,6 +53,11 @@ class ConnectionLostError extends Error {
     super('the connection was lost mid-response', { cause });
     this.name = 'ConnectionLostError';
   }
+}
+
+/** A body error the SDK reports as an AbortError nobody asked for is a lost connection. */
+function connectionLost(e: unknown): unknown {
+  return (e as Error | undefined)?.name === 'AbortError' ? new ConnectionLostError(e) : e;
 }
 
 /** The SDK reports both our timeout and a connection lost mid-body as an AbortError. */
@@ -154,35 +161,56 @@ export class AzureStorageBackend implements StorageBackend {
     return this.call({ op: 'getObject', bucket, key }, async () => {
       const chunks: Buffer[] = [];
       try {
-        for await (const c of await this.openStream(bucket, key, opts.range)) chunks.push(c as Buffer);
+        const { body } = await this.openStream(bucket, key, opts.range, undefined, this.opts.retries);
+        for await (const c of body) chunks.push(c as Buffer);
       } catch (e) {
-        if ((e as Error | undefined)?.name === 'AbortError') throw new ConnectionLostError(e);
-        throw e;
+        throw connectionLost(e);
       }
       return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     });
   }
 
-  async getObjectStream(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Readable> {
-    return this.call({ op: 'getObjectStream', bucket, key }, () => this.openStream(bucket, key, opts.range));
+  /** A body cut mid-way is resumed from the next byte, of the same blob version (its ETag). */
+  getObjectStream(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Readable> {
+    return resumableRead(
+      this.calls,
+      { op: 'getObjectStream', bucket, key },
+      {
+        range: opts.range,
+        // The shared resume replaces the SDK's own (0 retries here), so one budget bounds it.
+        open: (range, ifMatch) => this.openStream(bucket, key, range, ifMatch, 0),
+        bodyError: connectionLost,
+      },
+    );
   }
 
   /**
    * Starts a download; resolves with the body once the headers are in (a missing key fails here).
-   * The SDK resumes a body cut mid-way with ranged requests (bounded by `retries`) and checks its
-   * length; the guard fails a body that goes quiet.
+   * With `sdkRetries`, the SDK resumes a body cut mid-way itself; the guard fails a body that
+   * goes quiet.
    */
-  private async openStream(bucket: string, key: string, range: ByteRange | undefined): Promise<Readable> {
+  private openStream(
+    bucket: string,
+    key: string,
+    range: ByteRange | undefined,
+    ifMatch: string | undefined,
+    sdkRetries: number,
+  ): Promise<OpenedBody> {
     const blob = this.blob(bucket, key);
     // The signal times out the wait for the headers only: it is not passed on to the body.
     return this.attempt(async (abortSignal) => {
       const res = await blob.download(range?.[0] ?? 0, rangeLength(range), {
-        maxRetryRequests: this.opts.retries,
+        maxRetryRequests: sdkRetries,
         abortSignal,
+        ...(ifMatch ? { conditions: { ifMatch } } : {}),
       });
       const body = res.readableStreamBody as Readable | undefined;
       if (!body) throw new Error('the service sent no body');
-      return guardBody(body, { stallMs: this.opts.timeoutMs });
+      return {
+        body: guardBody(body, { stallMs: this.opts.timeoutMs }),
+        length: res.contentLength,
+        etag: res.etag,
+      };
     });
   }
 

@@ -10,8 +10,10 @@ import {
   listPages,
   mergeListPage,
   type ObjectMeta,
+  type OpenedBody,
   objectInfo,
   objectMeta,
+  resumableRead,
   type StorageBackend,
   StorageCalls,
   type StorageOp,
@@ -106,9 +108,7 @@ export class GcpStorageBackend implements StorageBackend {
           },
           uploadPart: (session, _n, bytes) => this.sendPart(session, bytes),
           complete: async (session) => {
-            await this.chain(session, () =>
-              this.calls.retried((attempt) => session.finish(attempt > 0)),
-            );
+            await this.chain(session, () => this.calls.retried((attempt) => session.finish(attempt > 0)));
             const bad = session.verify();
             if (bad) {
               await file.delete({ ignoreNotFound: true }).catch(() => {});
@@ -157,22 +157,30 @@ export class GcpStorageBackend implements StorageBackend {
   async getObject(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Uint8Array> {
     return this.call({ op: 'getObject', bucket, key }, async () => {
       const chunks: Buffer[] = [];
-      for await (const c of await this.openStream(bucket, key, opts.range)) chunks.push(c as Buffer);
+      for await (const c of (await this.openStream(bucket, key, opts.range)).body) chunks.push(c as Buffer);
       return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     });
   }
 
-  async getObjectStream(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Readable> {
-    return this.call({ op: 'getObjectStream', bucket, key }, () => this.openStream(bucket, key, opts.range));
+  /** A body cut mid-way is resumed from the next byte (the first whole read is CRC32C-checked). */
+  getObjectStream(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Readable> {
+    return resumableRead(
+      this.calls,
+      { op: 'getObjectStream', bucket, key },
+      {
+        range: opts.range,
+        open: (range) => this.openStream(bucket, key, range),
+      },
+    );
   }
 
   /**
    * Starts a download and resolves once the response headers are in, so a missing key fails here,
    * not mid-stream. Whole reads are checked by the SDK's CRC32C; every read by length and for stalls.
    */
-  private openStream(bucket: string, key: string, range: ByteRange | undefined): Promise<Readable> {
+  private openStream(bucket: string, key: string, range: ByteRange | undefined): Promise<OpenedBody> {
     const file = this.file(bucket, key);
-    return new Promise<Readable>((resolve, reject) => {
+    return new Promise<OpenedBody>((resolve, reject) => {
       const stream = file.createReadStream(
         range ? { start: range[0], end: range[1], validation: false } : { validation: 'crc32c' },
       );
@@ -186,12 +194,11 @@ export class GcpStorageBackend implements StorageBackend {
           stream.off('error', onError);
           const length = Number(res.headers?.['content-length']);
           const identity = (res.headers?.['content-encoding'] ?? 'identity') === 'identity';
-          resolve(
-            guardBody(stream, {
-              expectedBytes: identity && Number.isFinite(length) ? length : undefined,
-              stallMs: this.opts.timeoutMs,
-            }),
-          );
+          const expectedBytes = identity && Number.isFinite(length) ? length : undefined;
+          resolve({
+            body: guardBody(stream, { expectedBytes, stallMs: this.opts.timeoutMs }),
+            length: expectedBytes,
+          });
         },
       );
       // The SDK starts the request on the first read; ask for nothing so no data is consumed.

@@ -1,21 +1,15 @@
-import type { Readable } from 'node:stream';
 import {
-  objectInfo,
-  objectMeta,
-  type RetryOptions,
+  type OpenedBody,
   rangeHeader,
   S3CompatibleBackend,
+  type S3CompatibleOptions,
   type S3Protocol,
 } from '@lithops/core/plugin';
 import type COS from 'ibm-cos-sdk';
 
 const NAME = 'ibm_cos';
 
-export interface IbmCosBackendOptions {
-  bucket: string;
-  /** Shown in error messages (never with credentials). */
-  endpointLabel: string;
-  retry: RetryOptions;
+export interface IbmCosBackendOptions extends S3CompatibleOptions {
   /** Location constraint for new buckets, e.g. `us-east-smart`. */
   locationConstraint?: string;
 }
@@ -53,46 +47,32 @@ function protocol(c: COS.S3, locationConstraint: string | undefined): S3Protocol
     abortMultipartUpload: async (Bucket, Key, UploadId) => {
       await c.abortMultipartUpload({ Bucket, Key, UploadId }).promise();
     },
-    getObject: async (Bucket, Key, r) =>
-      ((await c.getObject({ Bucket, Key, ...range(r) }).promise()).Body as Uint8Array | undefined) ??
-      new Uint8Array(0),
     // Waits for the response headers, so a missing key fails here and not in the consumer's stream.
-    getObjectStream: (Bucket, Key, r) => {
-      const req = c.getObject({ Bucket, Key, ...range(r) });
+    getObjectStream: (Bucket, Key, r, ifMatch) => {
+      const req = c.getObject({ Bucket, Key, ...range(r), ...(ifMatch ? { IfMatch: ifMatch } : {}) });
       const body = req.createReadStream();
-      return new Promise<{ body: Readable; length: number }>((resolve, reject) => {
+      return new Promise<OpenedBody>((resolve, reject) => {
         req.on('httpHeaders', (status, headers) => {
-          if (status < 300) resolve({ body, length: Number(headers['content-length'] ?? 0) });
+          if (status < 300)
+            resolve({ body, length: Number(headers['content-length'] ?? 0), etag: headers.etag });
         });
         body.once('error', reject);
+        // A connection lost before the headers is reported on the request, not the stream.
+        req.on('error', reject);
       });
     },
-    headObject: async (Bucket, Key) => {
-      const r = await c.headObject({ Bucket, Key }).promise();
-      return objectMeta({ size: r.ContentLength, etag: r.ETag, lastModified: r.LastModified });
-    },
-    deleteObjects: async (Bucket, keys) => {
-      const Objects = keys.map((Key) => ({ Key }));
-      const r = await c.deleteObjects({ Bucket, Delete: { Objects, Quiet: true } }).promise();
-      return (r.Errors ?? []).map((e) => ({ key: e.Key, code: e.Code, message: e.Message }));
-    },
-    listObjectsV2: async (Bucket, { prefix, delimiter, token }) => {
-      const r = await c
+    headObject: (Bucket, Key) => c.headObject({ Bucket, Key }).promise(),
+    deleteObjects: (Bucket, keys) =>
+      c.deleteObjects({ Bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }).promise(),
+    listObjectsV2: (Bucket, { prefix, delimiter, token }) =>
+      c
         .listObjectsV2({
           Bucket,
           ...(prefix ? { Prefix: prefix } : {}),
           ...(delimiter ? { Delimiter: delimiter } : {}),
           ...(token ? { ContinuationToken: token } : {}),
         })
-        .promise();
-      return {
-        objects: (r.Contents ?? []).map((o) =>
-          objectInfo(o.Key!, { size: o.Size, etag: o.ETag, lastModified: o.LastModified }),
-        ),
-        prefixes: (r.CommonPrefixes ?? []).map((p) => p.Prefix!),
-        next: r.IsTruncated ? r.NextContinuationToken : undefined,
-      };
-    },
+        .promise(),
     headBucket: async (Bucket) => {
       await c.headBucket({ Bucket }).promise();
     },

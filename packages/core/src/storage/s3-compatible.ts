@@ -3,22 +3,52 @@ import type {
   ByteRange,
   ListEntry,
   ListOptions,
-  ObjectInfo,
   ObjectMeta,
   StorageBackend,
 } from '../plugin/storage-backend.js';
 import type { RetryOptions } from '../util/retry.js';
 import { classifyStorageError, type StorageFailure } from './errors.js';
 import { listPages, mergeListPage } from './listing.js';
+import { objectInfo, objectMeta } from './object-info.js';
 import { uploadInParts } from './parts.js';
 import { rangeLength } from './ranges.js';
+import { type OpenedBody, resumableRead } from './resumable-read.js';
 import { StorageCalls, type StorageOp } from './storage-calls.js';
-import { takeBytes } from './streams.js';
+import { readAll } from './streams.js';
 
 /** Bytes bodies up to this size go in one PutObject; streams and larger bodies in parts. */
 const SINGLE_PUT_MAX = 64 * 2 ** 20;
 /** DeleteObjects takes at most 1,000 keys per request. */
 const DELETE_BATCH = 1000;
+
+/** A HeadObject answer, in the S3 API's own field names (every S3 SDK returns these). */
+export interface S3HeadOutput {
+  ContentLength?: number | undefined;
+  ETag?: string | undefined;
+  LastModified?: Date | undefined;
+}
+
+/** A DeleteObjects answer: the per-key errors. */
+export interface S3DeleteOutput {
+  Errors?:
+    | { Key?: string | undefined; Code?: string | undefined; Message?: string | undefined }[]
+    | undefined;
+}
+
+/** A ListObjectsV2 page. */
+export interface S3ListOutput {
+  Contents?:
+    | {
+        Key?: string | undefined;
+        Size?: number | undefined;
+        ETag?: string | undefined;
+        LastModified?: Date | undefined;
+      }[]
+    | undefined;
+  CommonPrefixes?: { Prefix?: string | undefined }[] | undefined;
+  IsTruncated?: boolean | undefined;
+  NextContinuationToken?: string | undefined;
+}
 
 /**
  * The S3 REST calls, made by one SDK (`@aws-sdk/client-s3`, `ibm-cos-sdk`, ...). Each is a single
@@ -30,7 +60,13 @@ export interface S3Protocol {
   putObject(bucket: string, key: string, body: Uint8Array): Promise<void>;
   createMultipartUpload(bucket: string, key: string): Promise<string>;
   /** Returns the part's ETag. */
-  uploadPart(bucket: string, key: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<string>;
+  uploadPart(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Uint8Array,
+  ): Promise<string>;
   completeMultipartUpload(
     bucket: string,
     key: string,
@@ -38,24 +74,29 @@ export interface S3Protocol {
     parts: readonly { partNumber: number; tag: string }[],
   ): Promise<void>;
   abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void>;
-  /** The whole body (of the range), read inside the attempt so a cut body is retried too. */
-  getObject(bucket: string, key: string, range: ByteRange | undefined): Promise<Uint8Array>;
-  /** Resolves once the response headers are in, with the body and its Content-Length. */
+  /**
+   * The whole body (of the range), read inside the attempt so a cut body is retried too. Left out
+   * where the SDK does not notice a body cut mid-way (ibm-cos-sdk's buffered read waits for its
+   * idle timeout): reads then go through the resumable stream.
+   */
+  getObject?(bucket: string, key: string, range: ByteRange | undefined): Promise<Uint8Array>;
+  /**
+   * Resolves once the response headers are in, with the body, its Content-Length and the ETag;
+   * `ifMatch` (when resuming) asks for that version only.
+   */
   getObjectStream(
     bucket: string,
     key: string,
     range: ByteRange | undefined,
-  ): Promise<{ body: Readable; length: number | undefined }>;
-  headObject(bucket: string, key: string): Promise<ObjectMeta>;
-  /** Deletes up to 1,000 keys; returns the per-key errors the service reported. */
-  deleteObjects(
-    bucket: string,
-    keys: readonly string[],
-  ): Promise<readonly { key?: string | undefined; code?: string | undefined; message?: string | undefined }[]>;
+    ifMatch: string | undefined,
+  ): Promise<OpenedBody>;
+  headObject(bucket: string, key: string): Promise<S3HeadOutput>;
+  /** Deletes up to 1,000 keys, quietly (only errors come back). */
+  deleteObjects(bucket: string, keys: readonly string[]): Promise<S3DeleteOutput>;
   listObjectsV2(
     bucket: string,
     opts: { prefix?: string | undefined; delimiter?: string | undefined; token?: string | undefined },
-  ): Promise<{ objects: ObjectInfo[]; prefixes: string[]; next?: string | undefined }>;
+  ): Promise<S3ListOutput>;
   headBucket(bucket: string): Promise<void>;
   /** Creates a bucket where the client's region/location says. */
   createBucket(bucket: string): Promise<void>;
@@ -127,52 +168,67 @@ export class S3CompatibleBackend<Client> implements StorageBackend {
   }
 
   async getObject(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Uint8Array> {
-    const bytes = await this.calls.run({ op: 'getObject', bucket, key }, () =>
-      this.s3.getObject(bucket, key, opts.range),
-    );
+    const read = this.s3.getObject?.bind(this.s3);
+    if (!read) return readAll(await this.stream({ op: 'getObject', bucket, key }, opts.range));
+    const bytes = await this.calls.run({ op: 'getObject', bucket, key }, () => read(bucket, key, opts.range));
     const want = rangeLength(opts.range);
     return want !== undefined && bytes.length > want ? bytes.subarray(0, want) : bytes;
   }
 
-  async getObjectStream(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Readable> {
-    const { body, length } = await this.calls.run({ op: 'getObjectStream', bucket, key }, () =>
-      this.s3.getObjectStream(bucket, key, opts.range),
-    );
-    const want = rangeLength(opts.range);
-    return want !== undefined && (length ?? 0) > want ? takeBytes(body, want) : body;
+  getObjectStream(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Readable> {
+    return this.stream({ op: 'getObjectStream', bucket, key }, opts.range);
   }
 
-  headObject(bucket: string, key: string): Promise<ObjectMeta> {
-    return this.calls.run({ op: 'headObject', bucket, key }, () => this.s3.headObject(bucket, key));
+  /** A read that resumes from the next byte when a connection is lost mid-body. */
+  private stream(
+    op: StorageOp & { bucket: string; key: string },
+    range: ByteRange | undefined,
+  ): Promise<Readable> {
+    return resumableRead(this.calls, op, {
+      range,
+      open: (r, ifMatch) => this.s3.getObjectStream(op.bucket, op.key, r, ifMatch),
+    });
+  }
+
+  async headObject(bucket: string, key: string): Promise<ObjectMeta> {
+    const r = await this.calls.run({ op: 'headObject', bucket, key }, () => this.s3.headObject(bucket, key));
+    return objectMeta({ size: r.ContentLength, etag: r.ETag, lastModified: r.LastModified });
   }
 
   async deleteObjects(bucket: string, keys: readonly string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const batch = keys.slice(i, i + DELETE_BATCH);
-      const errors = await this.calls.run({ op: 'deleteObjects', bucket }, () =>
+      const r = await this.calls.run({ op: 'deleteObjects', bucket }, () =>
         this.s3.deleteObjects(bucket, batch),
       );
-      const failed = errors.find((e) => e.code !== 'NoSuchKey');
+      const failed = r.Errors?.find((e) => e.Code !== 'NoSuchKey');
       if (failed) {
-        const cause = Object.assign(new Error(failed.message ?? 'delete failed'), {
-          name: failed.code ?? 'Error',
-          code: failed.code,
+        const cause = Object.assign(new Error(failed.Message ?? 'delete failed'), {
+          name: failed.Code ?? 'Error',
+          code: failed.Code,
         });
-        throw await this.calls.fail({ op: 'deleteObjects', bucket, key: failed.key ?? '' }, cause);
+        throw await this.calls.fail({ op: 'deleteObjects', bucket, key: failed.Key ?? '' }, cause);
       }
     }
   }
 
   listObjects(bucket: string, opts: ListOptions = {}): AsyncIterable<ListEntry> {
     return listPages(async (token) => {
-      const page = await this.calls.run({ op: 'listObjects', bucket }, () =>
+      const r = await this.calls.run({ op: 'listObjects', bucket }, () =>
         this.s3.listObjectsV2(bucket, {
           prefix: opts.prefix || undefined,
           delimiter: opts.delimiter || undefined,
           token,
         }),
       );
-      return { entries: mergeListPage(page.objects, page.prefixes), next: page.next };
+      const objects = (r.Contents ?? []).map((o) =>
+        objectInfo(o.Key!, { size: o.Size, etag: o.ETag, lastModified: o.LastModified }),
+      );
+      const prefixes = (r.CommonPrefixes ?? []).map((p) => p.Prefix!);
+      return {
+        entries: mergeListPage(objects, prefixes),
+        next: r.IsTruncated ? r.NextContinuationToken : undefined,
+      };
     });
   }
 

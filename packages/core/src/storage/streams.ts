@@ -37,3 +37,10 @@ export function takeBytes(source: Readable, n: number): Readable {
   }
   return out;
 }
+
+/** All of a stream's bytes, in one buffer. */
+export async function readAll(source: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of source) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
