@@ -1,8 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ListEntry, StorageBackend } from '@lithops/core/plugin';
 import { LithopsError } from '@lithops/core/plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAll, sha256 } from './failures.js';
+import { pool } from './pool.js';
 
 /** What a backend's test gives the suite: a ready backend and an existing bucket it may fill. */
 export interface StorageBackendFixture {
@@ -31,16 +33,6 @@ export interface StorageSuiteOptions {
 }
 
 const MiB = 2 ** 20;
-
-function sha256(b: Uint8Array): string {
-  return createHash('sha256').update(b).digest('hex');
-}
-
-async function readAll(r: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of r) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return Buffer.concat(chunks);
-}
 
 /** A Readable of `bytes` in uneven chunks, of a length the backend cannot know in advance. */
 function unevenStream(bytes: Uint8Array): Readable {
@@ -83,23 +75,6 @@ function segmentOrder(a: string, b: string): number {
     if (c !== 0) return c;
   }
   return sa.length - sb.length;
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, i: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
 }
 
 async function caught(p: Promise<unknown> | (() => Promise<unknown>)): Promise<unknown> {
