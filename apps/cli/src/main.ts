@@ -4,6 +4,7 @@ import { hello } from './commands/hello.js';
 import { storageCommand } from './commands/storage.js';
 import { test } from './commands/test.js';
 import { reportError } from './report-error.js';
+import { cleanRuntimes, runtimeCommand } from './runtime-command.js';
 import { UsageError } from './usage-error.js';
 import { cliVersion } from './version.js';
 
@@ -19,7 +20,9 @@ const COMMANDS: Record<string, (cl: CommandLine) => Promise<void>> = {
   async clean(cl) {
     expectArgs(cl.positionals.slice(1), 0, 0, 'clean');
     await clean(cl.config);
+    await cleanRuntimes(cl.config);
   },
+  runtime: (cl) => runtimeCommand(cl.config, cl.positionals.slice(1)),
   storage: (cl) => storageCommand(cl.config, cl),
 };
 

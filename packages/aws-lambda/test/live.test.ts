@@ -5,10 +5,12 @@ import * as jobs from './fixtures/jobs.js';
 // Real AWS: runs only with LITHOPS_LIVE_AWS=1, an execution role and a bucket (credentials from
 // the SDK chain); says so when skipped.
 const live =
-  process.env.LITHOPS_LIVE_AWS === '1' && process.env.LITHOPS_AWS_ROLE && process.env.LITHOPS_AWS_BUCKET;
+  process.env.LITHOPS_LIVE_AWS === '1' &&
+  process.env.LITHOPS_LIVE_AWS_ROLE &&
+  process.env.LITHOPS_LIVE_AWS_BUCKET;
 if (!live) {
   console.log(
-    '[aws-lambda] live tests skipped: set LITHOPS_LIVE_AWS=1, LITHOPS_AWS_ROLE and LITHOPS_AWS_BUCKET (credentials from the AWS SDK chain) to run them.',
+    '[aws-lambda] live tests skipped: set LITHOPS_LIVE_AWS=1, LITHOPS_LIVE_AWS_ROLE and LITHOPS_LIVE_AWS_BUCKET (credentials from the AWS SDK chain) to run them.',
   );
 }
 
@@ -17,8 +19,8 @@ describe.skipIf(!live)('aws_lambda on real AWS', () => {
     const fexec = new FunctionExecutor({
       config: {
         lithops: { backend: 'aws_lambda', storage: 'aws_s3', execution_timeout: 60 },
-        aws_s3: { storage_bucket: process.env.LITHOPS_AWS_BUCKET },
-        aws_lambda: { execution_role: process.env.LITHOPS_AWS_ROLE, runtime: 'lithops-live-test' },
+        aws_s3: { storage_bucket: process.env.LITHOPS_LIVE_AWS_BUCKET },
+        aws_lambda: { execution_role: process.env.LITHOPS_LIVE_AWS_ROLE, runtime: 'lithops-live-test' },
       },
     });
     try {

@@ -80,3 +80,4 @@ export type { Logger } from './util/logger.js';
 export { backoffDelay, isTransientError, type RetryOptions, withRetries } from './util/retry.js';
 export type { CallStatus, CallTimings, RemoteErrorData } from './worker/status.js';
 export type { StatusSink } from './worker/status-sink.js';
+export { createComputeBackend } from './serverless/compute.js';

@@ -1,0 +1,93 @@
+import { type ConfigOptions, createComputeBackend, loadConfig, type RuntimeInfo } from '@lithops/core';
+import { UsageError } from './usage-error.js';
+
+type Backends = Awaited<ReturnType<typeof createComputeBackend>>;
+
+async function withBackend<T>(options: ConfigOptions, fn: (b: Backends) => Promise<T>): Promise<T> {
+  const b = await createComputeBackend(loadConfig(options));
+  try {
+    return await fn(b);
+  } finally {
+    await b.compute[Symbol.asyncDispose]();
+    await b.storage[Symbol.asyncDispose]();
+  }
+}
+
+function printRuntimes(list: readonly RuntimeInfo[]): void {
+  if (list.length === 0) {
+    console.log('No runtimes deployed.');
+    return;
+  }
+  const rows = list.map((r) => [
+    r.name,
+    String(r.memoryMb),
+    String(r.timeoutSec),
+    r.key,
+    String(r.meta?.functionName ?? ''),
+  ]);
+  const head = ['NAME', 'MEMORY_MB', 'TIMEOUT_S', 'KEY', 'FUNCTION'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows])
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
+}
+
+function memoryOf(word: string | undefined): number {
+  if (word === undefined) return 0;
+  const mb = Number(word);
+  if (!Number.isInteger(mb) || mb <= 0)
+    throw new UsageError(`MEMORY_MB must be a positive integer, got "${word}".`);
+  return mb;
+}
+
+/**
+ * `lithops runtime deploy|update [NAME] [MEMORY_MB]`, `list`, `delete KEY|FUNCTION`: the
+ * runtimes of the configured serverless backend. `update` deploys the current build: a changed
+ * artifact gets a new key and the function's code is replaced; an unchanged one is left alone.
+ */
+export async function runtimeCommand(options: ConfigOptions, words: readonly string[]): Promise<void> {
+  const [action, ...rest] = words;
+  await withBackend(options, async ({ compute, mode }) => {
+    if (mode === 'localhost') {
+      console.log('The localhost backend needs no runtime: calls run in local worker processes.');
+      return;
+    }
+    switch (action) {
+      case 'deploy':
+      case 'update': {
+        if (rest.length > 2) throw new UsageError(`Usage: lithops runtime ${action} [NAME] [MEMORY_MB]`);
+        const r = await compute.deployRuntime({
+          name: rest[0] ?? 'default',
+          memoryMb: memoryOf(rest[1]),
+          timeoutSec: 0,
+        });
+        console.log(`Runtime ${r.name} (${r.memoryMb} MB) is deployed: key ${r.key}`);
+        return;
+      }
+      case 'list':
+        if (rest.length > 0) throw new UsageError('Usage: lithops runtime list');
+        printRuntimes(await compute.listRuntimes());
+        return;
+      case 'delete':
+        if (rest.length !== 1) throw new UsageError('Usage: lithops runtime delete KEY|FUNCTION');
+        await compute.deleteRuntime(rest[0]!);
+        console.log(`Deleted runtime ${rest[0]}.`);
+        return;
+      default:
+        throw new UsageError('Usage: lithops runtime deploy|update [NAME] [MEMORY_MB] | list | delete KEY');
+    }
+  });
+}
+
+/** The compute side of `lithops clean`: every function and runtime record the backend created. */
+export async function cleanRuntimes(options: ConfigOptions): Promise<void> {
+  await withBackend(options, async ({ compute, mode }) => {
+    if (mode === 'localhost') return;
+    await compute.clean();
+    console.log(`Removed the ${compute.name} runtimes this project deployed.`);
+  });
+}

@@ -1,0 +1,3 @@
+export function noop(x) {
+  return x;
+}
