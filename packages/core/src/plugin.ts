@@ -37,6 +37,7 @@ export type {
   StorageBackend,
 } from './plugin/storage-backend.js';
 export { callEventFromJson, callEventToJson, executorIdOf } from './serverless/call-event-codec.js';
+export { createComputeBackend } from './serverless/compute.js';
 export { type ServerlessSettings, serverlessSectionShape } from './serverless/config.js';
 export { InvocationSender, type InvokeTarget, isThrottle } from './serverless/invocation-sender.js';
 export { EventMonitor, type JobMonitor } from './serverless/job-monitor.js';
@@ -80,4 +81,3 @@ export type { Logger } from './util/logger.js';
 export { backoffDelay, isTransientError, type RetryOptions, withRetries } from './util/retry.js';
 export type { CallStatus, CallTimings, RemoteErrorData } from './worker/status.js';
 export type { StatusSink } from './worker/status-sink.js';
-export { createComputeBackend } from './serverless/compute.js';

@@ -47,7 +47,9 @@ describe('map on localhost', () => {
   });
 
   it('delivers extraArgs as ctx.extraArgs, never merged into an array input', async () => {
-    const r = (await fexec.getResult(await fexec.map(jobs.describeInput, [[1, 2]], { extraArgs: { k: 1 } })))[0]!;
+    const r = (
+      await fexec.getResult(await fexec.map(jobs.describeInput, [[1, 2]], { extraArgs: { k: 1 } }))
+    )[0]!;
     expect(r).toEqual({ isArray: true, extra: { k: 1 } });
   });
 

@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
 
 /**
  * Runs a script in the core package folder (so it resolves @lithops/core) and times its exit.
@@ -15,6 +19,7 @@ function run(
   opts: { name?: string; files?: Record<string, string>; env?: Record<string, string> } = {},
 ): Promise<{ code: number | null; ms: number; out: string; dir: string }> {
   const dir = mkdtempSync(join(here, '.tmp-lifecycle-'));
+  tempDirs.push(dir);
   const file = join(dir, opts.name ?? 'script.mjs');
   writeFileSync(file, source);
   for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), text);
@@ -78,7 +83,7 @@ console.log(JSON.stringify(await fexec.getResult(await fexec.map(shout, ['a', 'b
         name: 'main.ts',
         files: {
           'shout.ts':
-            'export function shout(s: string): string {\n  const t: string = s.toUpperCase();\n  return `${t}!`;\n}\n',
+            'export function shout(s: string): string {\n  const t: string = s.toUpperCase();\n  return t + "!";\n}\n',
         },
       },
     );
@@ -111,6 +116,7 @@ try {
 
   it('reads the config file named by LITHOPS_CONFIG_FILE', async () => {
     const cfgDir = mkdtempSync(join(here, '.tmp-lifecycle-'));
+    tempDirs.push(cfgDir);
     const cfg = join(cfgDir, 'my-config.yaml');
     writeFileSync(
       cfg,

@@ -75,8 +75,6 @@ class LocalhostComputeBackend implements ComputeBackend {
   }
 }
 
-
-
 /** `backend: localhost`, the embedded default. */
 export const localhostCompute = defineComputeBackend({
   name: 'localhost',

@@ -16,4 +16,3 @@ export const localhostSectionSchema = z.strictObject({
     .nonnegative()
     .default(8 * 2 ** 20),
 });
-

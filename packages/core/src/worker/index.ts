@@ -3,6 +3,14 @@
  * process, then `runInvocation(payload, env)` per invocation.
  * @packageDocumentation
  */
+
+export { registerEmbeddedBackend } from '../plugin/loader.js';
+export {
+  createServerlessHandler,
+  type HandlerResult,
+  type ServerlessHandlerOptions,
+} from '../serverless/handler.js';
+export type { InvokeTarget } from '../serverless/invocation-sender.js';
 export { CallThreads } from './call-threads.js';
 export {
   CALL_THREAD_SCRIPT,
@@ -16,10 +24,3 @@ export type { CallStatus, CallTimings, RemoteErrorData } from './status.js';
 export { statusFromJson, statusToJson } from './status-codec.js';
 export type { StatusSink } from './status-sink.js';
 export { fanOutSink, storageSink } from './storage-sink.js';
-export { registerEmbeddedBackend } from '../plugin/loader.js';
-export {
-  createServerlessHandler,
-  type HandlerResult,
-  type ServerlessHandlerOptions,
-} from '../serverless/handler.js';
-export type { InvokeTarget } from '../serverless/invocation-sender.js';
