@@ -3,8 +3,15 @@ import { UsageError } from './usage-error.js';
 
 type Backends = Awaited<ReturnType<typeof createComputeBackend>>;
 
-async function withBackend<T>(options: ConfigOptions, fn: (b: Backends) => Promise<T>): Promise<T> {
-  const b = await createComputeBackend(loadConfig(options));
+/** Runs `fn` with the configured compute backend; undefined on localhost (it has no runtimes). */
+async function withBackend<T>(
+  options: ConfigOptions,
+  fn: (b: Backends) => Promise<T>,
+): Promise<T | undefined> {
+  const config = loadConfig(options);
+  // Creating the localhost backend would start its process pool only to stop it again.
+  if (config.lithops.backend === 'localhost') return undefined;
+  const b = await createComputeBackend(config);
   try {
     return await fn(b);
   } finally {
@@ -51,11 +58,7 @@ function memoryOf(word: string | undefined): number {
  */
 export async function runtimeCommand(options: ConfigOptions, words: readonly string[]): Promise<void> {
   const [action, ...rest] = words;
-  await withBackend(options, async ({ compute, mode }) => {
-    if (mode === 'localhost') {
-      console.log('The localhost backend needs no runtime: calls run in local worker processes.');
-      return;
-    }
+  const done = await withBackend(options, async ({ compute }) => {
     switch (action) {
       case 'deploy':
       case 'update': {
@@ -66,27 +69,28 @@ export async function runtimeCommand(options: ConfigOptions, words: readonly str
           timeoutSec: 0,
         });
         console.log(`Runtime ${r.name} (${r.memoryMb} MB) is deployed: key ${r.key}`);
-        return;
+        break;
       }
       case 'list':
         if (rest.length > 0) throw new UsageError('Usage: lithops runtime list');
         printRuntimes(await compute.listRuntimes());
-        return;
+        break;
       case 'delete':
         if (rest.length !== 1) throw new UsageError('Usage: lithops runtime delete KEY|FUNCTION');
         await compute.deleteRuntime(rest[0]!);
         console.log(`Deleted runtime ${rest[0]}.`);
-        return;
+        break;
       default:
         throw new UsageError('Usage: lithops runtime deploy|update [NAME] [MEMORY_MB] | list | delete KEY');
     }
+    return true;
   });
+  if (!done) console.log('The localhost backend needs no runtime: calls run in local worker processes.');
 }
 
 /** The compute side of `lithops clean`: every function and runtime record the backend created. */
 export async function cleanRuntimes(options: ConfigOptions): Promise<void> {
-  await withBackend(options, async ({ compute, mode }) => {
-    if (mode === 'localhost') return;
+  await withBackend(options, async ({ compute }) => {
     await compute.clean();
     console.log(`Removed the ${compute.name} runtimes this project deployed.`);
   });
