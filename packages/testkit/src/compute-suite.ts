@@ -121,7 +121,7 @@ export function describeComputeBackend(
         const fexec = executor({ max_workers: 20 });
         fx.platform.resetStats();
         const input = Array.from({ length: 1000 }, (_, i) => i);
-        const fs = await fexec.map(jobs.double, input, { timeout: 30, chunksize: 5 });
+        const fs = await fexec.map(jobs.double, input, { timeout: 10, chunksize: 5 });
         expect(await fexec.getResult(fs, { showProgressbar: false })).toEqual(input.map((i) => i * 2));
         // 200 invocations through a window of 20: sandboxes were reused warm.
         expect(fx.platform.maxConcurrent()).toBeLessThanOrEqual(20);

@@ -28,7 +28,7 @@ export type RemoteInvokerPayload = InvocationPayload & {
   };
 };
 
-export function isPayloadRef(p: InvocationPayload): p is PayloadRef {
+function isPayloadRef(p: InvocationPayload): p is PayloadRef {
   return typeof (p as Partial<PayloadRef>).payloadKey === 'string';
 }
 
@@ -45,12 +45,12 @@ export function callRefs(offsets: ArrayLike<number>, from: number, to: number): 
 }
 
 /** Storage key of a stored payload (in the job's folder, so cleaning the job removes it). */
-export function payloadKey(p: InvocationPayload, name: string): string {
+function payloadKey(p: InvocationPayload, name: string): string {
   return `${p.storage.prefix}/${p.jobKey}/payloads/${name}.json`;
 }
 
 /** JSON size of a payload as a backend sends it. */
-export function payloadBytes(p: InvocationPayload): number {
+function payloadBytes(p: InvocationPayload): number {
   return Buffer.byteLength(JSON.stringify(p));
 }
 

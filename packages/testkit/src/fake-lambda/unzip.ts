@@ -3,7 +3,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
 /** The entries of a zip archive (stored or deflated; what Lambda accepts as `Code.ZipFile`). */
-export function readZip(zip: Buffer): { name: string; data: Buffer; mode: number }[] {
+function readZip(zip: Buffer): { name: string; data: Buffer; mode: number }[] {
   let eocd = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
     if (zip.readUInt32LE(i) === 0x06054b50) {
