@@ -28,9 +28,7 @@ export interface InvokeReport {
 }
 
 /** Invocations in flight at most: the backend section, then `lithops.max_workers`, then the limit. */
-function maxWorkersOf(
-  o: Pick<InvokeJobOptions, 'compute' | 'settings' | 'lithopsMaxWorkers'>,
-): number {
+function maxWorkersOf(o: Pick<InvokeJobOptions, 'compute' | 'settings' | 'lithopsMaxWorkers'>): number {
   return o.settings.max_workers ?? o.lithopsMaxWorkers ?? o.compute.limits.maxWorkers;
 }
 
