@@ -7,7 +7,12 @@ export const USAGE = `Usage: lithops <command> [options]
 Commands:
   hello                          run a small map on the configured backend and print the results
   test [--calls N]               run N calls (default 10), check the results, print timings
-  clean                          remove all job data (the jobs prefix) from the configured storage
+  clean                          remove all job data (the jobs prefix) and, on serverless
+                                 backends, the runtimes this project deployed
+  runtime deploy|update [NAME] [MEMORY_MB]
+                                 deploy (or redeploy) the worker runtime of the backend
+  runtime list                   list deployed runtimes
+  runtime delete KEY             delete a deployed runtime
   storage list [BUCKET] [--prefix P] [--delimiter D]
                                  list objects (default bucket: the configured storage_bucket)
   storage get BUCKET KEY [--out FILE]

@@ -36,6 +36,20 @@ describe('a third-party backend monitored through storage', () => {
     }
   });
 
+  it('caps the default timeout to the backend limit; an explicit one over it fails before invoking', async () => {
+    const fexec = executor();
+    try {
+      // execution_timeout (1800 s) × chunksize 2 is over this backend's 900 s: capped, not refused.
+      const fs = await fexec.map(jobs.double, [1, 2], { chunksize: 2 });
+      expect(await fexec.getResult(fs)).toEqual([2, 4]);
+      const err = await fexec.map(jobs.double, [1, 2], { chunksize: 2, timeout: 600 }).catch((e) => e);
+      expect(LithopsError.is(err, 'INVALID_ARGUMENT')).toBe(true);
+      expect(err.message).toContain('exceeds the spawn_test limit of 900 s');
+    } finally {
+      await fexec.close();
+    }
+  });
+
   it('fails a call whose worker vanished after starting with WORKER_LOST, not a hang', async () => {
     const fexec = executor({ kill_call: '00001' });
     try {

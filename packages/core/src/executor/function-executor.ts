@@ -329,7 +329,10 @@ export class FunctionExecutor implements AsyncDisposable {
     const b = await backends;
     this.assertOpen();
     const chunksize = opts.chunksize ?? l.chunksize;
-    const timeoutSec = opts.timeout ?? l.execution_timeout;
+    // Without an explicit timeout, a call gets execution_timeout, capped so that an invocation
+    // fits the backend's limit (Lambda: runtime_timeout); an explicit one over it is an error.
+    const timeoutSec =
+      opts.timeout ?? Math.min(l.execution_timeout, b.compute.limits.maxTimeoutSec / chunksize);
     if (chunksize * timeoutSec > b.compute.limits.maxTimeoutSec) {
       throw new LithopsError(
         'INVALID_ARGUMENT',
