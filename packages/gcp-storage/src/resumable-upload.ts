@@ -1,7 +1,7 @@
 import { CRC32C } from '@google-cloud/storage';
 
 /** An HTTP failure of a resumable-upload request, shaped like the SDK's `ApiError` (numeric `code`). */
-export class ResumableUploadError extends Error {
+class ResumableUploadError extends Error {
   constructor(
     readonly code: number,
     message: string,
