@@ -3,6 +3,7 @@ import type { StorageBackend } from '../plugin/storage-backend.js';
 import type { Logger } from '../util/logger.js';
 import { keys } from '../worker/keys.js';
 import { statusFromJson } from '../worker/status-codec.js';
+import { failLostCalls } from './lost-calls.js';
 
 interface Watched {
   jobKey: string;
@@ -114,26 +115,7 @@ export class StorageMonitor {
       }),
     );
     // A call that started and went silent past its bound is lost, not pending forever.
-    for (const [callId, seen] of j.pending) {
-      if (seen > 0 && now - seen > j.lostAfterSec * 1000) {
-        j.pending.delete(callId);
-        this.o.onEvent({
-          type: 'status',
-          jobKey: j.jobKey,
-          status: {
-            callId,
-            workerId: 'unknown',
-            ok: false,
-            errorCode: 'WORKER_LOST',
-            error: {
-              name: 'WorkerLost',
-              message: `Nothing was heard from the worker ${Math.round((now - seen) / 1000)} s after the call started.`,
-            },
-            timings: { start: seen, fnStart: seen, fnEnd: now, end: now },
-          },
-        });
-      }
-    }
+    failLostCalls(j.jobKey, j.pending, j.lostAfterSec, this.o.onEvent, now);
     if (j.pending.size === 0) this.jobs.delete(j.jobKey);
   }
 

@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../config/load.js';
 import { parseConfig } from '../config/zod-error.js';
+import { failLostCalls } from '../monitor/lost-calls.js';
 import { StorageMonitor } from '../monitor/storage-monitor.js';
 import type { CallEvent } from '../plugin/compute-backend.js';
 import type { MonitorBackend, MonitorBackendDefinition } from '../plugin/define.js';
@@ -69,25 +70,7 @@ export class EventMonitor implements JobMonitor {
   private checkLost(): void {
     const now = Date.now();
     for (const [jobKey, j] of this.jobs) {
-      for (const [callId, seen] of j.pending) {
-        if (seen === 0 || now - seen <= j.lostAfterSec * 1000) continue;
-        j.pending.delete(callId);
-        this.onEvent({
-          type: 'status',
-          jobKey,
-          status: {
-            callId,
-            workerId: 'unknown',
-            ok: false,
-            errorCode: 'WORKER_LOST',
-            error: {
-              name: 'WorkerLost',
-              message: `Nothing was heard from the worker ${Math.round((now - seen) / 1000)} s after the call started.`,
-            },
-            timings: { start: seen, fnStart: seen, fnEnd: now, end: now },
-          },
-        });
-      }
+      failLostCalls(jobKey, j.pending, j.lostAfterSec, this.onEvent, now);
       if (j.pending.size === 0) this.jobs.delete(jobKey);
     }
     if (this.jobs.size === 0) {
