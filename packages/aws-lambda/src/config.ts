@@ -35,14 +35,4 @@ export const awsLambdaSectionSchema = z
   })
   .strict();
 
-/** The shared `aws:` section (credentials, region); other keys belong to other AWS backends. */
-export const awsSectionSchema = z
-  .object({
-    access_key_id: z.string().min(1).optional(),
-    secret_access_key: z.string().min(1).optional(),
-    session_token: z.string().min(1).optional(),
-    region: z.string().min(1).optional(),
-  })
-  .passthrough();
-
 export type AwsLambdaSection = z.output<typeof awsLambdaSectionSchema>;

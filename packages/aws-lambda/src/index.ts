@@ -1,7 +1,7 @@
-import { defineComputeBackend, parseConfig } from '@lithops/core/plugin';
+import { awsClientSettings, defineComputeBackend } from '@lithops/core/plugin';
 import { AwsLambdaBackend } from './backend.js';
 import { lambdaClient } from './client.js';
-import { awsLambdaSectionSchema, awsSectionSchema } from './config.js';
+import { awsLambdaSectionSchema } from './config.js';
 
 export {
   AwsLambdaBackend,
@@ -24,22 +24,7 @@ export default defineComputeBackend({
   mode: 'serverless',
   configSchema: awsLambdaSectionSchema,
   create(config, ctx) {
-    const aws = parseConfig(awsSectionSchema, ctx.config.aws, {
-      source: 'the config',
-      section: 'aws',
-      backend: 'aws_lambda',
-    });
-    const region =
-      config.region ?? aws.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-    // Keys from the config when given; otherwise the SDK's default chain (env, profile, IAM role).
-    const credentials =
-      aws.access_key_id && aws.secret_access_key
-        ? {
-            accessKeyId: aws.access_key_id,
-            secretAccessKey: aws.secret_access_key,
-            ...(aws.session_token ? { sessionToken: aws.session_token } : {}),
-          }
-        : undefined;
+    const { region, credentials } = awsClientSettings(ctx.config, 'aws_lambda', config.region);
     const client = lambdaClient({
       region,
       endpoint: config.endpoint,

@@ -14,15 +14,4 @@ export const awsS3SectionSchema = z
   })
   .strict();
 
-/** The shared `aws:` section (also read by aws_lambda, so unknown keys are left alone). */
-export const awsSectionSchema = z
-  .object({
-    access_key_id: z.string().min(1).optional(),
-    secret_access_key: z.string().min(1).optional(),
-    session_token: z.string().min(1).optional(),
-    region: z.string().min(1).optional(),
-  })
-  .passthrough();
-
 export type AwsS3Section = z.output<typeof awsS3SectionSchema>;
-export type AwsSection = z.output<typeof awsSectionSchema>;

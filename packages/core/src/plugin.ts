@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export { z } from 'zod/v3';
+export { type AwsClientSettings, awsClientSettings } from './config/aws-section.js';
 export { parseConfig } from './config/zod-error.js';
 export { LithopsError, type LithopsErrorCode, type LithopsErrorOptions } from './errors.js';
 export type {
