@@ -7,7 +7,8 @@ export type Iterdata<T> = Iterable<T> | AsyncIterable<T>;
 
 /** A growable byte buffer: call inputs are appended as they are encoded. */
 class ByteSink {
-  buf = Buffer.allocUnsafe(64 * 1024);
+  // Starts small: a job of one call should not allocate (and collect) a large buffer.
+  buf = Buffer.allocUnsafe(256);
   length = 0;
   append(bytes: Uint8Array): void {
     if (this.length + bytes.length > this.buf.length) {
@@ -24,6 +25,9 @@ class ByteSink {
     return this.buf.subarray(0, this.length);
   }
 }
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  typeof (v as PromiseLike<unknown> | null)?.then === 'function';
 
 export interface CallData {
   /** All call inputs, then `extraArgs`, in one object. */
@@ -57,10 +61,9 @@ export async function encodeCallData<T>(
     );
   }
   const sink = new ByteSink();
-  let offsets = new Float64Array(1024);
+  let offsets = new Float64Array(16);
   let count = 0;
-  for await (const raw of iterdata as AsyncIterable<T>) {
-    const item = await opts.resolve(raw);
+  const add = (item: unknown): void => {
     assertCloneable(item, `iterdata[${count}]`);
     const bytes = encode(item);
     if (bytes.length > opts.dataLimitBytes) {
@@ -80,6 +83,15 @@ export async function encodeCallData<T>(
     sink.append(bytes);
     count++;
     offsets[count] = sink.length;
+  };
+  if (Array.isArray(iterdata)) {
+    // Arrays skip the async iteration protocol (a promise per item) unless an item needs it.
+    for (const raw of iterdata as T[]) {
+      const item = opts.resolve(raw);
+      add(isThenable(item) ? await item : item);
+    }
+  } else {
+    for await (const raw of iterdata as AsyncIterable<T>) add(await opts.resolve(raw));
   }
   let extraArgsRange: readonly [number, number] | undefined;
   if (opts.extraArgs !== undefined) {
