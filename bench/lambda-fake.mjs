@@ -21,9 +21,10 @@ process.on('message', (m) => {
   if (m.cmd === 'stop') fake.stop().then(() => process.exit(0));
 });
 process.send({ ready: true, endpoint: fake.endpoint });
-// On SIGTERM: print what the sandboxes printed (for diagnosing a stuck benchmark).
+// On SIGTERM: print what the sandboxes printed (for diagnosing a stuck benchmark), then stop the
+// sandboxes and remove their code folders, which would outlive this process otherwise.
 process.on('SIGTERM', () => {
   console.error(fake.logs().slice(-40).join('\n'));
   console.error(JSON.stringify(fake.calls.slice(-10).map((c) => `${c.api} ${c.status}`)));
-  process.exit(1);
+  fake.stop().finally(() => process.exit(1));
 });

@@ -184,7 +184,12 @@ try {
   console.log(JSON.stringify(results, null, 2));
 } finally {
   child.removeAllListeners('exit');
-  child.kill();
+  // The fake stops its sandboxes and exits; a fake that does not is killed (and still stops them).
+  const exited = new Promise((r) => child.once('exit', r));
+  child.send({ cmd: 'stop', id: 0 });
+  const timer = setTimeout(() => child.kill(), 10_000);
+  await exited;
+  clearTimeout(timer);
   await s3.stop();
 }
 process.exit(0);

@@ -18,7 +18,6 @@ import {
   type ComputeBackend,
   envHash,
   type InvocationPayload,
-  type InvokeTarget,
   LithopsError,
   type Logger,
   type RuntimeInfo,
@@ -30,7 +29,7 @@ import {
 } from '@lithops/core/plugin';
 import { type AwsLambdaSection, LAMBDA_EVENT_PAYLOAD_BYTES } from './config.js';
 import { lambdaError } from './errors.js';
-import { type LambdaRuntimeMeta, lambdaInvokeTarget, metaOf } from './invoke.js';
+import { LambdaEventInvoker, type LambdaRuntimeMeta, metaOf } from './invoke.js';
 
 /** Tags on every function this project creates: list and delete touch only those. */
 export const TAG_MANAGED = 'lithops:managed';
@@ -68,7 +67,7 @@ export class AwsLambdaBackend implements ComputeBackend {
   readonly name = 'aws_lambda';
   readonly limits: BackendLimits;
   private readonly store: RuntimeStore;
-  private readonly target: InvokeTarget;
+  private readonly target: LambdaEventInvoker;
 
   constructor(private readonly o: AwsLambdaBackendOptions) {
     this.limits = {
@@ -78,7 +77,9 @@ export class AwsLambdaBackend implements ComputeBackend {
       memoryMb: [128, 10_240],
     };
     this.store = new RuntimeStore(o.storage, this.name);
-    this.target = lambdaInvokeTarget(o.client);
+    this.target = new LambdaEventInvoker(o.client, {
+      maxSockets: Math.max(64, o.section.invoke_pool_threads),
+    });
   }
 
   /** Env vars of the functions: the worker config (secrets: hashed into the key, never logged). */
@@ -284,6 +285,7 @@ export class AwsLambdaBackend implements ComputeBackend {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    this.target.close();
     this.o.client.destroy();
   }
 }

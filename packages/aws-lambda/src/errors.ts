@@ -9,6 +9,8 @@ const CODES: Record<string, LithopsErrorCode> = {
   UnrecognizedClientException: 'ACCESS_DENIED',
   InvalidSignatureException: 'ACCESS_DENIED',
   ExpiredTokenException: 'ACCESS_DENIED',
+  MissingAuthenticationTokenException: 'ACCESS_DENIED',
+  IncompleteSignatureException: 'ACCESS_DENIED',
   RequestTooLargeException: 'PAYLOAD_TOO_LARGE',
   InvalidParameterValueException: 'CONFIG_INVALID',
   ServiceException: 'UNAVAILABLE',
@@ -23,7 +25,11 @@ const HINTS: Partial<Record<LithopsErrorCode, string>> = {
   UNAVAILABLE: 'Lambda is unavailable now; try again.',
 };
 
-/** An AWS SDK error as a LithopsError; the SDK error is kept as `cause`, never its request. */
+/**
+ * An AWS SDK error as a LithopsError; the SDK error is kept as `cause`, never its request. Only
+ * the first paragraph of the message is kept: a signature error goes on with the canonical
+ * request AWS computed, whose header values include the session token.
+ */
 export function lambdaError(e: unknown, doing: string): LithopsError {
   if (LithopsError.isInstance(e)) return e;
   const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
@@ -31,7 +37,8 @@ export function lambdaError(e: unknown, doing: string): LithopsError {
   const code: LithopsErrorCode =
     CODES[err.name ?? ''] ??
     (status === 429 ? 'THROTTLED' : status && status >= 500 ? 'UNAVAILABLE' : 'INTERNAL');
-  return new LithopsError(code, `${doing} failed: ${err.name ?? 'Error'}: ${err.message ?? String(e)}.`, {
+  const message = (err.message ?? String(e)).split('\n\n')[0]!.replace(/\.$/, '');
+  return new LithopsError(code, `${doing} failed: ${err.name ?? 'Error'}: ${message}.`, {
     backend: 'aws_lambda',
     hint: HINTS[code],
     cause: e,

@@ -25,12 +25,7 @@ export default defineComputeBackend({
   configSchema: awsLambdaSectionSchema,
   create(config, ctx) {
     const { region, credentials } = awsClientSettings(ctx.config, 'aws_lambda', config.region);
-    const client = lambdaClient({
-      region,
-      endpoint: config.endpoint,
-      credentials,
-      maxSockets: Math.max(64, config.invoke_pool_threads),
-    });
+    const client = lambdaClient({ region, endpoint: config.endpoint, credentials });
     return new AwsLambdaBackend({
       client,
       section: config,

@@ -1,4 +1,6 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
+import { Agent as HttpsAgent, request as requestTls } from 'node:https';
+import { type LambdaClient, LambdaServiceException } from '@aws-sdk/client-lambda';
 import type { InvocationPayload, InvokeTarget, RuntimeInfo } from '@lithops/core/plugin';
 import { lambdaError } from './errors.js';
 
@@ -14,26 +16,195 @@ export function metaOf(runtime: RuntimeInfo): LambdaRuntimeMeta {
   return runtime.meta as unknown as LambdaRuntimeMeta;
 }
 
+type RequestSigner = Awaited<ReturnType<LambdaClient['config']['signer']>>;
+type SignableRequest = Parameters<RequestSigner['sign']>[0];
+
+/** Where Invoke requests go: the endpoint the client's own resolution gives. */
+interface Target {
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  port?: number;
+  /** `host[:port]`, as signed. */
+  host: string;
+  /** Path prefix of a custom endpoint, without a trailing slash. */
+  basePath: string;
+  agent: HttpAgent;
+  signer: RequestSigner;
+}
+
+/** Bytes of an error response read at most (its message is all that is kept). */
+const MAX_ERROR_BODY = 64 * 1024;
+
+/** A path segment as the SDK escapes it (`encodeURIComponent` leaves `!'()*` alone). */
+function escapeSegment(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** An error type as Lambda sends it (`Name:uri` or `ns#Name`) reduced to the name. */
+function errorName(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || !raw) return undefined;
+  const name = raw.split(':')[0]!;
+  return name.slice(name.lastIndexOf('#') + 1) || undefined;
+}
+
+/**
+ * An error response as the SDK shapes it: a `LambdaServiceException` named by the error type,
+ * with its status. Only the first paragraph of the message is kept: a signature error goes on
+ * with the canonical request, which holds header values such as the session token.
+ */
+function serviceError(status: number, headers: IncomingHttpHeaders, text: string): LambdaServiceException {
+  let data: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object') data = parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON (a proxy's page): the status says enough.
+  }
+  const name =
+    errorName(headers['x-amzn-errortype']) ?? errorName(data.code) ?? errorName(data.__type) ?? 'Unknown';
+  const raw = data.message ?? data.Message ?? data.errorMessage;
+  const message =
+    typeof raw === 'string' && raw ? raw.split('\n\n')[0]!.slice(0, 1000) : `HTTP ${status} from Lambda`;
+  const requestId = headers['x-amzn-requestid'] ?? headers['x-amz-request-id'];
+  return new LambdaServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    message,
+    $metadata: {
+      httpStatusCode: status,
+      ...(typeof requestId === 'string' ? { requestId } : {}),
+    },
+  });
+}
+
+/** Reads a response to its end; of an error response, the first `MAX_ERROR_BODY` bytes. */
+function finish(res: IncomingMessage): Promise<{ activationId: string }> {
+  const status = res.statusCode ?? 0;
+  return new Promise((resolve, reject) => {
+    res.once('error', reject);
+    if (status >= 200 && status < 300) {
+      const id = res.headers['x-amzn-requestid'];
+      res.once('end', () => resolve({ activationId: typeof id === 'string' ? id : '' }));
+      res.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (c: Buffer) => {
+      if (size < MAX_ERROR_BODY) chunks.push(c);
+      size += c.length;
+    });
+    res.once('end', () => {
+      const text = Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY).toString('utf8');
+      reject(serviceError(status, res.headers, text));
+    });
+  });
+}
+
 /**
  * Sends invocations as `Event` (asynchronous): Lambda queues them and answers 202 at once. Used
  * by the client and by the remote invoker inside a function.
+ *
+ * The one request sent per invocation skips the SDK's per-command middleware: it is signed by
+ * the client's own SigV4 signer (its credentials, region, signing name and clock offset) and sent
+ * to the endpoint the client resolves, over keep-alive sockets. Error responses become the SDK's
+ * exceptions (`name`, `$metadata.httpStatusCode`), so throttling is retried by core's invoker as
+ * before. Everything else (deploy, list, delete) goes through the SDK client.
  */
-export function lambdaInvokeTarget(client: LambdaClient): InvokeTarget {
-  return {
-    name: 'aws_lambda',
-    async invoke(runtime: RuntimeInfo, payload: InvocationPayload) {
-      try {
-        const out = await client.send(
-          new InvokeCommand({
-            FunctionName: metaOf(runtime).functionName,
-            InvocationType: 'Event',
-            Payload: Buffer.from(JSON.stringify(payload)),
-          }),
-        );
-        return { activationId: out.$metadata.requestId ?? '' };
-      } catch (e) {
-        throw lambdaError(e, `Invoking ${metaOf(runtime).functionName}`);
+export class LambdaEventInvoker implements InvokeTarget {
+  readonly name = 'aws_lambda';
+  private target: Promise<Target> | undefined;
+
+  constructor(
+    private readonly client: LambdaClient,
+    private readonly o: { maxSockets?: number } = {},
+  ) {}
+
+  private resolve(): Promise<Target> {
+    if (this.target) return this.target;
+    this.target = (async () => {
+      const c = this.client.config;
+      // As the SDK resolves it: the client's `endpoint`, else one configured for the service
+      // (AWS_ENDPOINT_URL_LAMBDA, the profile's services section), else the region's.
+      let custom: string | undefined;
+      if (c.isCustomEndpoint) {
+        const e = await c.endpoint?.();
+        if (e) custom = `${e.protocol}//${e.hostname}${e.port ? `:${e.port}` : ''}${e.path ?? ''}`;
+      } else if (!c.ignoreConfiguredEndpointUrls) {
+        custom = await c.serviceConfiguredEndpoint?.();
       }
-    },
-  };
+      const { url } = c.endpointProvider({
+        Region: await c.region(),
+        UseFIPS: await c.useFipsEndpoint(),
+        UseDualStack: await c.useDualstackEndpoint(),
+        ...(custom ? { Endpoint: custom } : {}),
+      });
+      const protocol = url.protocol === 'http:' ? 'http:' : 'https:';
+      const options = { keepAlive: true, maxSockets: this.o.maxSockets ?? 128 };
+      return {
+        protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        ...(url.port ? { port: Number(url.port) } : {}),
+        host: url.host,
+        basePath: url.pathname.replace(/\/+$/, ''),
+        agent: protocol === 'http:' ? new HttpAgent(options) : new HttpsAgent(options),
+        signer: await c.signer(),
+      };
+    })();
+    this.target.catch(() => {
+      this.target = undefined;
+    });
+    return this.target;
+  }
+
+  async invoke(runtime: RuntimeInfo, payload: InvocationPayload): Promise<{ activationId: string }> {
+    const { functionName } = metaOf(runtime);
+    try {
+      const t = await this.resolve();
+      const body = Buffer.from(JSON.stringify(payload));
+      const unsigned: SignableRequest = {
+        method: 'POST',
+        protocol: t.protocol,
+        hostname: t.hostname,
+        ...(t.port ? { port: t.port } : {}),
+        path: `${t.basePath}/2015-03-31/functions/${escapeSegment(functionName)}/invocations`,
+        query: {},
+        headers: {
+          host: t.host,
+          'content-type': 'application/octet-stream',
+          'content-length': String(body.length),
+          'x-amz-invocation-type': 'Event',
+        },
+        body,
+      };
+      const signed = await t.signer.sign(unsigned, {
+        signingDate: new Date(Date.now() + (this.client.config.systemClockOffset ?? 0)),
+      });
+      const res = await new Promise<IncomingMessage>((resolve, reject) => {
+        const req = (t.protocol === 'http:' ? request : requestTls)(
+          {
+            agent: t.agent,
+            method: 'POST',
+            hostname: t.hostname,
+            port: t.port,
+            path: signed.path,
+            headers: signed.headers,
+          },
+          resolve,
+        );
+        req.once('error', reject);
+        req.end(body);
+      });
+      return await finish(res);
+    } catch (e) {
+      throw lambdaError(e, `Invoking ${functionName}`);
+    }
+  }
+
+  /** Closes the keep-alive sockets. */
+  close(): void {
+    const t = this.target;
+    this.target = undefined;
+    t?.then((x) => x.agent.destroy()).catch(() => {});
+  }
 }

@@ -22,7 +22,12 @@ export interface LambdaEnv {
 }
 
 export async function startLambdaEnv(opts: FakeLambdaStartOptions = {}): Promise<LambdaEnv> {
-  const [s3, fake] = await Promise.all([startS3rver({ buckets: [BUCKET] }), startFakeLambda(opts)]);
+  const s3 = await startS3rver({ buckets: [BUCKET] });
+  // The client signs with s3rver's keys (the shared aws: section): the fake verifies every signature.
+  const fake = await startFakeLambda({
+    knownCredentials: [{ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }],
+    ...opts,
+  });
   return {
     s3,
     fake,

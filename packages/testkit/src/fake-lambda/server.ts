@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { LambdaApiError } from './errors.js';
 import { nodeBinary } from './node-binary.js';
 import { type FakeFunction, type FakeLambdaCall, FakeLambdaService, type FunctionSpec } from './service.js';
+import { verifySigV4 } from './sigv4.js';
 
 export interface FakeLambdaStartOptions {
   region?: string;
@@ -17,6 +18,11 @@ export interface FakeLambdaStartOptions {
   eventRetryDelayMs?: number;
   /** Port to listen on (default: any free one). */
   port?: number;
+  /**
+   * Key pairs whose request signatures are verified in full, besides the fake's own. Requests
+   * signed with other keys pass once their SigV4 header is well formed and scoped to this region.
+   */
+  knownCredentials?: readonly { accessKeyId: string; secretAccessKey: string }[];
 }
 
 /** A running fake Lambda service and its controls. */
@@ -24,7 +30,11 @@ export interface FakeLambda {
   /** `http://127.0.0.1:<port>`: the `endpoint` of a LambdaClient. */
   endpoint: string;
   region: string;
-  /** Any keys work: the fake does not check signatures. */
+  /**
+   * The fake's own keys (its sandboxes get them): requests signed with them, or with
+   * `knownCredentials`, have their SigV4 signature verified in full. Other keys work too, with a
+   * well-formed signature header scoped to this region.
+   */
   credentials: { accessKeyId: string; secretAccessKey: string };
   service: FakeLambdaService;
   /** Every request, in arrival order. */
@@ -57,10 +67,10 @@ const EVENT_CONFIG = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config\/?$
 const CONCURRENCY = /^\/2017-10-31\/functions\/([^/]+)\/concurrency\/?$/;
 const TAGS = /^\/2017-03-31\/tags\/(.+?)\/?$/;
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function json(
@@ -87,6 +97,9 @@ function json(
 export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<FakeLambda> {
   const region = o.region ?? 'us-east-1';
   const credentials = { accessKeyId: 'FAKELAMBDAKEY', secretAccessKey: 'fake-lambda-secret' };
+  const knownKeys = new Map(
+    [credentials, ...(o.knownCredentials ?? [])].map((c) => [c.accessKeyId, c.secretAccessKey]),
+  );
   const service = new FakeLambdaService({
     region,
     concurrency: o.concurrency,
@@ -106,8 +119,7 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = decodeURIComponent(url.pathname);
     const method = req.method ?? 'GET';
-    const body = method === 'GET' || method === 'DELETE' ? '' : await readBody(req);
-    const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    const raw = method === 'GET' || method === 'DELETE' ? Buffer.alloc(0) : await readBody(req);
     let api = 'Unknown';
     let fnName: string | undefined;
     const done = (status: number, out: unknown, headers?: Record<string, string>) => {
@@ -115,6 +127,9 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
       json(res, status, out, headers);
     };
     try {
+      verifySigV4(req, raw, region, knownKeys);
+      const body = raw.toString('utf8');
+      const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       if (FUNCTIONS.test(path) && method === 'POST') {
         api = 'CreateFunction';
         fnName = String(input.FunctionName);
