@@ -1,86 +1,134 @@
 /**
- * A localhost worker process: runs invocations one after another through the shared worker
- * runtime, and reports call events to the client over IPC (no per-call files).
+ * A localhost worker process: starts and supervises the call threads (one per heap limit) that
+ * run its calls. The threads exchange invocations and statuses with the client themselves; this
+ * process watches them through shared memory — reporting `init` for long calls and ending a call
+ * over its timeout — and reports a thread that ended (timeout, out of memory, exit) over IPC.
  */
-import { createWorkerEnv } from '../worker/environment.js';
-import { runInvocation, type WorkerEnv } from '../worker/run-invocation.js';
-import type { StatusSink } from '../worker/status-sink.js';
-import type { FromPoolProcess, PoolInit, ToPoolProcess } from './pool-messages.js';
+import { Worker } from 'node:worker_threads';
+import type { LithopsErrorCode } from '../errors.js';
+import type { FromPoolProcess, PoolInit, PoolThreadData, ToPoolProcess } from './pool-messages.js';
+import { RunningCall } from './running-call.js';
 
 const send = (m: FromPoolProcess) => process.send!(m);
 // The client is gone: nothing can receive our results.
 process.on('disconnect', () => process.exit(0));
 
-/**
- * A call's `init` is reported only if it is still running after this long: short calls then cost
- * one message (their status, which carries the start time), long ones still show as Running.
- */
+const THREAD_SCRIPT = new URL('./pool-thread.js', import.meta.url);
+/** A call's `init` is reported only if it is still running after this long (short calls: none). */
 const INIT_REPORT_DELAY_MS = 20;
-const pendingInits = new Map<string, NodeJS.Timeout>();
+/** How often running calls are looked at (timeout precision and `init` delay). */
+const WATCH_MS = 10;
 
-const sink: StatusSink = {
-  init: (jobKey, callId, at) => {
-    const key = `${jobKey}/${callId}`;
-    pendingInits.set(
-      key,
-      setTimeout(() => {
-        pendingInits.delete(key);
-        send({ type: 'event', event: { type: 'init', jobKey, callId, workerId: env!.workerId, at } });
-      }, INIT_REPORT_DELAY_MS),
-    );
-  },
-  status: (jobKey, status) => {
-    const key = `${jobKey}/${status.callId}`;
-    clearTimeout(pendingInits.get(key));
-    pendingInits.delete(key);
-    send({ type: 'event', event: { type: 'status', jobKey, status } });
-  },
-};
-
-let env: WorkerEnv | undefined;
-const queue: Extract<ToPoolProcess, { type: 'invoke' }>['items'] = [];
-const cancelled = new Set<string>();
-let running = false;
-
-async function init(m: PoolInit): Promise<void> {
-  try {
-    env = await createWorkerEnv({
-      workerId: m.workerId,
-      storageConfig: m.storageConfig,
-      bundleDir: m.bundleDir,
-      sink,
-      cacheCallData: true,
-    });
-    send({ type: 'ready' });
-    void drain();
-  } catch (e) {
-    send({ type: 'init-failed', message: (e as Error).message });
-  }
+interface Thread {
+  worker: Worker;
+  memoryMb: number;
+  gen: number;
+  running: RunningCall;
+  connected: boolean;
+  ended: boolean;
+  /** Token of the last call whose `init` was reported. */
+  initSent: number;
+  error?: { code: LithopsErrorCode; name: string; message: string; stack?: string };
 }
 
-/** Invocations in progress at once: the next one's calls queue behind the current one's. */
-const CONCURRENT_INVOCATIONS = 8;
+let init: PoolInit | undefined;
+const threads = new Map<number, Thread>();
+const gens = new Map<number, number>();
 
-async function drain(): Promise<void> {
-  if (running || !env) return;
-  running = true;
-  const active: Promise<void>[] = [];
-  while (queue.length > 0 || active.length > 0) {
-    while (queue.length > 0 && active.length < CONCURRENT_INVOCATIONS) {
-      const m = queue.shift()!;
-      // The client counts statuses to know an invocation is over; a skipped one is said so.
-      if (cancelled.has(m.payload.jobKey)) send({ type: 'skipped', seq: m.seq });
-      else active.push(runInvocation(m.payload, env));
-    }
-    if (active.length > 0) await active.shift();
+function startThread(memoryMb: number): void {
+  const cfg = init!;
+  const gen = (gens.get(memoryMb) ?? 0) + 1;
+  gens.set(memoryMb, gen);
+  const running = new RunningCall();
+  const workerData: PoolThreadData = {
+    storageConfig: cfg.storageConfig,
+    procId: cfg.procId,
+    workerId: cfg.workerId,
+    bundleDir: cfg.bundleDir,
+    socketPath: cfg.socketPath,
+    nonce: cfg.nonce,
+    memoryMb,
+    gen,
+    running: running.buffer,
+  };
+  const worker = new Worker(THREAD_SCRIPT, {
+    workerData,
+    resourceLimits:
+      memoryMb > 0
+        ? {
+            maxOldGenerationSizeMb: memoryMb,
+            maxYoungGenerationSizeMb: Math.max(4, Math.min(64, Math.floor(memoryMb / 8))),
+          }
+        : undefined,
+    stdout: false,
+    stderr: false,
+  });
+  const t: Thread = { worker, memoryMb, gen, running, connected: false, ended: false, initSent: 0 };
+  threads.set(memoryMb, t);
+  worker.on('message', (m: { type: string }) => {
+    if (m.type === 'connected') t.connected = true;
+  });
+  worker.on('error', (e: Error & { code?: string }) => {
+    t.error ??=
+      e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? {
+            code: 'OUT_OF_MEMORY',
+            name: 'OutOfMemoryError',
+            message: `The call ran out of memory: its heap limit is ${memoryMb} MB (runtimeMemory).`,
+          }
+        : // An exception thrown outside the call's promise chain (a timer callback, an emitter).
+          { code: 'FUNCTION_ERROR', name: e.name, message: e.message, stack: e.stack };
+  });
+  worker.on('exit', (code) => {
+    ended(
+      t,
+      t.error ?? {
+        code: 'WORKER_DIED',
+        name: 'WorkerDied',
+        message: `The call thread exited with code ${code} before the call ended (did the function call process.exit()?).`,
+      },
+    );
+  });
+}
+
+/** Reports the end of a thread (and the call it was running), and starts its successor. */
+function ended(t: Thread, why: NonNullable<Thread['error']>): void {
+  if (t.ended) return;
+  t.ended = true;
+  void t.worker.terminate();
+  if (!t.connected) {
+    send({ type: 'init-failed', message: why.message });
+    return;
   }
-  running = false;
+  const { code, ...error } = why;
+  const token = t.running.peek()?.token ?? 0;
+  send({ type: 'thread-ended', memoryMb: t.memoryMb, gen: t.gen, token, code, error });
+  if (threads.get(t.memoryMb) === t) startThread(t.memoryMb);
+}
+
+function watch(): void {
+  const now = Date.now();
+  for (const t of threads.values()) {
+    if (t.ended) continue;
+    const r = t.running.read();
+    if (!r) continue;
+    if (now >= r.deadline) {
+      ended(t, {
+        code: 'TIMEOUT',
+        name: 'TimeoutError',
+        message: `The call did not finish within its timeout of ${r.timeoutSec} s.`,
+      });
+    } else if (t.initSent !== r.token && now - r.start >= INIT_REPORT_DELAY_MS) {
+      t.initSent = r.token;
+      send({ type: 'init', memoryMb: t.memoryMb, gen: t.gen, token: r.token, at: r.start });
+    }
+  }
 }
 
 process.on('message', (m: ToPoolProcess) => {
-  if (m.type === 'init') void init(m);
-  else if (m.type === 'invoke') {
-    queue.push(...m.items);
-    void drain();
-  } else if (m.type === 'cancel') cancelled.add(m.jobKey);
+  if (m.type === 'init') {
+    init = m;
+    startThread(0);
+    setInterval(watch, WATCH_MS).unref();
+  } else if (m.type === 'slot' && !threads.has(m.memoryMb)) startThread(m.memoryMb);
 });

@@ -1,27 +1,61 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { LithopsError } from '../errors.js';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LithopsError, type LithopsErrorCode } from '../errors.js';
 import type { CallEvent, InvocationPayload } from '../plugin/compute-backend.js';
-import type { FromPoolProcess, PoolInit } from './pool-messages.js';
+import type { RemoteErrorData } from '../worker/status.js';
+import { encodeFrame, FrameReader, ownBytes } from './frames.js';
+import type {
+  FromPoolProcess,
+  FromPoolThread,
+  PoolInit,
+  ToPoolProcess,
+  ToPoolThread,
+} from './pool-messages.js';
 
 interface Invocation {
   seq: number;
   payload: InvocationPayload;
+  /** Token of the first call (numbered per thread when sent). */
+  firstToken: number;
   /** Calls that reported a final status. */
   reported: Set<string>;
+}
+
+/** A call thread of a process, connected to the client. */
+interface Conn {
+  proc: Proc;
+  socket: Socket;
+  memoryMb: number;
+  gen: number;
+  /** Invocations sent, in order: the thread runs them one after another. */
+  inflight: Invocation[];
+  nextToken: number;
+  /** Set once the process reported that the thread ended. */
+  verdict: boolean;
+  closed: boolean;
 }
 
 interface Proc {
   id: number;
   child: ChildProcess;
-  ready: boolean;
-  inflight: Invocation[];
+  /** The current call thread of each heap limit (MB, 0 = none). */
+  conns: Map<number, Conn>;
+  /** Every connected thread not yet settled, by `memoryMb/gen` (a replaced one may linger). */
+  all: Map<string, Conn>;
+  /** Heap limits asked of the process (it starts the thread for 0 by itself). */
+  asked: Set<number>;
+  exited: boolean;
 }
 
-/** Invocations sent ahead to a process, so it never waits on the client between two. */
+/** Invocations sent ahead to a thread, so it never waits on the client between two. */
 const PIPELINE_DEPTH = 2;
 /**
- * When calls are this short (ms, moving average), a process is sent up to FAST_DEPTH invocations
- * in one message: fewer messages per call, while long calls stay balanced across processes.
+ * When calls are this short (ms, moving average), a thread is sent up to FAST_DEPTH invocations
+ * at once: fewer messages per call, while long calls stay balanced across processes.
  */
 const FAST_CALL_MS = 2;
 const FAST_DEPTH = 32;
@@ -30,14 +64,23 @@ const MAX_EARLY_DEATHS = 3;
 
 export interface PoolOptions {
   size: number;
-  init: Omit<PoolInit, 'type' | 'workerId'>;
+  init: Pick<PoolInit, 'bundleDir' | 'storageConfig'>;
   onEvent: (e: CallEvent) => void;
 }
 
+/** A private folder for the pool's socket (Unix), or a named pipe (Windows). */
+function socketAddress(): { path: string; dir?: string } {
+  if (process.platform === 'win32')
+    return { path: `\\\\.\\pipe\\lithops-${process.pid}-${randomBytes(6).toString('hex')}` };
+  const dir = mkdtempSync(join(tmpdir(), 'lithops-pool-'));
+  return { path: join(dir, 's'), dir };
+}
+
 /**
- * A warm pool of worker processes. Idle processes are unref'd, so a script that is done exits by
- * itself; a process that dies fails the call it was running (WORKER_DIED), re-queues the calls
- * it had not started, and is replaced.
+ * A warm pool of worker processes, whose call threads connect back to the client. Idle processes
+ * and connections are unref'd, so a script that is done exits by itself; a thread or process
+ * that dies fails the call it was running (TIMEOUT, OUT_OF_MEMORY, WORKER_DIED), re-queues the
+ * calls it had not started, and is replaced.
  */
 export class ProcessPool {
   private procs: Proc[] = [];
@@ -50,34 +93,61 @@ export class ProcessPool {
   private avgCallMs = Number.POSITIVE_INFINITY;
   private fatal: string | undefined;
   private readonly script = new URL('./pool-process.js', import.meta.url);
+  private server: Server | undefined;
+  private address: { path: string; dir?: string } | undefined;
+  private readonly nonce = randomBytes(16).toString('hex');
+  private readonly removeDir = () => {
+    if (this.address?.dir) rmSync(this.address.dir, { recursive: true, force: true });
+  };
 
   constructor(private readonly opts: PoolOptions) {}
 
   /** Starts the processes ahead of the first call (they stay unref'd while idle). */
   start(): void {
+    this.listen();
     while (!this.closed && this.procs.length < this.opts.size) this.spawn();
     this.updateRefs();
   }
 
   submit(payload: InvocationPayload): void {
     if (this.closed) throw new LithopsError('ABORTED', 'The executor is closed.', { backend: 'localhost' });
-    this.queue.push({ seq: ++this.seq, payload, reported: new Set() });
+    this.queue.push({ seq: ++this.seq, payload, firstToken: 0, reported: new Set() });
     if (this.fatal) {
       this.failQueued(this.fatal);
       return;
     }
+    this.listen();
     while (this.procs.length < this.opts.size) this.spawn();
     this.pump();
   }
 
-  /** Drops queued invocations of a job and tells the processes to skip theirs. */
+  /** Drops queued invocations of a job and tells the threads to skip theirs. */
   cancel(jobKey: string): void {
     this.queue = this.queue.filter((i) => i.payload.jobKey !== jobKey);
-    for (const p of this.procs) if (p.ready) p.child.send({ type: 'cancel', jobKey });
+    for (const c of this.conns()) this.write(c, { t: 'cancel', jobKey });
   }
 
   get busy(): boolean {
-    return this.queue.length > 0 || this.procs.some((p) => p.inflight.length > 0);
+    if (this.queue.length > 0) return true;
+    for (const c of this.conns()) if (c.inflight.length > 0) return true;
+    return false;
+  }
+
+  private *conns(): Generator<Conn> {
+    for (const p of this.procs) yield* p.all.values();
+  }
+
+  private listen(): void {
+    if (this.server) return;
+    this.address = socketAddress();
+    process.once('exit', this.removeDir);
+    this.server = createServer((socket) => this.onConnection(socket));
+    this.server.on('error', (e) => {
+      this.fatal = `The localhost pool could not listen on ${this.address?.path}: ${e.message}`;
+      this.failQueued(this.fatal);
+    });
+    this.server.listen(this.address.path);
+    this.server.unref();
   }
 
   private spawn(): void {
@@ -88,79 +158,191 @@ export class ProcessPool {
       execArgv: [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const proc: Proc = { id, child, ready: false, inflight: [] };
+    const proc: Proc = { id, child, conns: new Map(), all: new Map(), asked: new Set([0]), exited: false };
     this.procs.push(proc);
     child.on('message', (m: FromPoolProcess) => this.onMessage(proc, m));
     child.on('exit', (code, signal) => this.onExit(proc, code, signal));
     child.on('error', () => {});
-    child.send({ type: 'init', workerId: `localhost-${process.pid}-${id}`, ...this.opts.init });
+    const init: PoolInit = {
+      type: 'init',
+      procId: id,
+      workerId: `localhost-${process.pid}-${id}`,
+      socketPath: this.address!.path,
+      nonce: this.nonce,
+      ...this.opts.init,
+    };
+    child.send(init);
+  }
+
+  private onConnection(socket: Socket): void {
+    let conn: Conn | undefined;
+    const reader = new FrameReader((m) => {
+      const msg = m as FromPoolThread;
+      if (conn) this.onFrame(conn, msg);
+      else if (msg.t === 'hello' && msg.nonce === this.nonce) conn = this.attach(socket, msg);
+      else socket.destroy();
+    });
+    socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      if (!conn) return;
+      conn.closed = true;
+      this.settle(conn);
+    });
+    socket.unref();
+  }
+
+  private attach(socket: Socket, hello: Extract<FromPoolThread, { t: 'hello' }>): Conn | undefined {
+    const proc = this.procs.find((p) => p.id === hello.procId);
+    if (!proc) {
+      socket.destroy();
+      return undefined;
+    }
+    const conn: Conn = {
+      proc,
+      socket,
+      memoryMb: hello.memoryMb,
+      gen: hello.gen,
+      inflight: [],
+      nextToken: 1,
+      verdict: false,
+      closed: false,
+    };
+    proc.conns.set(hello.memoryMb, conn);
+    proc.all.set(`${hello.memoryMb}/${hello.gen}`, conn);
+    this.earlyDeaths = 0;
+    this.pump();
+    return conn;
+  }
+
+  private onFrame(conn: Conn, m: FromPoolThread): void {
+    if (m.t === 'status') {
+      const { status } = m;
+      if (status.result) status.result = ownBytes(status.result);
+      this.opts.onEvent({ type: 'status', jobKey: m.jobKey, status });
+      const ms = status.timings.end - status.timings.start;
+      this.avgCallMs = Number.isFinite(this.avgCallMs) ? this.avgCallMs * 0.9 + ms * 0.1 : ms;
+      const inv = this.invocationOf(conn, m.jobKey, status.callId);
+      if (inv) {
+        inv.reported.add(status.callId);
+        if (inv.reported.size === inv.payload.calls.length) {
+          conn.inflight.splice(conn.inflight.indexOf(inv), 1);
+          this.pump();
+        }
+      }
+    } else if (m.t === 'skipped') {
+      const i = conn.inflight.findIndex((x) => x.seq === m.seq);
+      if (i >= 0) conn.inflight.splice(i, 1);
+      this.pump();
+    }
+  }
+
+  /** The invocation a call belongs to: nearly always the first one (they run in order). */
+  private invocationOf(conn: Conn, jobKey: string, callId: string): Invocation | undefined {
+    for (const inv of conn.inflight) {
+      if (inv.payload.jobKey === jobKey && inv.payload.calls.some((c) => c.callId === callId)) return inv;
+    }
+    return undefined;
+  }
+
+  /** The invocation and call of a token (as numbered when sent to this thread). */
+  private callOf(conn: Conn, token: number): { inv: Invocation; callId: string } | undefined {
+    for (const inv of conn.inflight) {
+      const i = token - inv.firstToken;
+      const call = inv.payload.calls[i];
+      if (i >= 0 && call) return { inv, callId: call.callId };
+    }
+    return undefined;
   }
 
   private onMessage(proc: Proc, m: FromPoolProcess): void {
     switch (m.type) {
-      case 'ready':
-        proc.ready = true;
-        this.earlyDeaths = 0;
-        this.pump();
-        return;
       case 'init-failed':
         this.fatal = `A localhost worker process could not start: ${m.message}`;
         this.failQueued(this.fatal);
         proc.child.kill();
         return;
-      case 'event': {
-        const inv = proc.inflight.find(
-          (i) =>
-            i.payload.jobKey === m.event.jobKey &&
-            i.payload.calls.some(
-              (c) => c.callId === (m.event.type === 'init' ? m.event.callId : m.event.status.callId),
-            ),
-        );
-        this.opts.onEvent(m.event);
-        if (m.event.type === 'status') {
-          const ms = m.event.status.timings.end - m.event.status.timings.start;
-          this.avgCallMs = Number.isFinite(this.avgCallMs) ? this.avgCallMs * 0.9 + ms * 0.1 : ms;
-        }
-        if (inv && m.event.type === 'status') {
-          inv.reported.add(m.event.status.callId);
-          if (inv.reported.size === inv.payload.calls.length) {
-            proc.inflight.splice(proc.inflight.indexOf(inv), 1);
-            this.pump();
-          }
+      case 'init': {
+        const conn = proc.all.get(`${m.memoryMb}/${m.gen}`);
+        const hit = conn ? this.callOf(conn, m.token) : undefined;
+        if (hit) {
+          this.opts.onEvent({
+            type: 'init',
+            jobKey: hit.inv.payload.jobKey,
+            callId: hit.callId,
+            workerId: `localhost-${process.pid}-${proc.id}`,
+            at: m.at,
+          });
         }
         return;
       }
-      case 'skipped': {
-        const i = proc.inflight.findIndex((x) => x.seq === m.seq);
-        if (i >= 0) proc.inflight.splice(i, 1);
-        this.pump();
+      case 'thread-ended': {
+        const conn = proc.all.get(`${m.memoryMb}/${m.gen}`);
+        if (!conn) return;
+        const hit = this.callOf(conn, m.token);
+        if (hit && !hit.inv.reported.has(hit.callId)) {
+          hit.inv.reported.add(hit.callId);
+          this.failCall(hit.inv.payload.jobKey, hit.callId, m.code, m.error);
+        }
+        conn.verdict = true;
+        this.settle(conn);
         return;
       }
     }
   }
 
-  private onExit(proc: Proc, code: number | null, signal: NodeJS.Signals | null): void {
-    this.procs = this.procs.filter((p) => p !== proc);
-    if (!proc.ready) this.earlyDeaths++;
-    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    const requeue: Invocation[] = [];
-    for (const [n, inv] of proc.inflight.entries()) {
-      // A process runs its invocations in order and their calls back to back: the first
-      // unreported call of the first invocation is the one it was running.
-      const running =
-        n === 0 ? inv.payload.calls.find((c) => !inv.reported.has(c.callId))?.callId : undefined;
-      const left = inv.payload.calls.filter((c) => !inv.reported.has(c.callId) && c.callId !== running);
-      if (running) {
-        this.died(
-          inv.payload.jobKey,
-          running,
-          `The worker process (pid ${proc.child.pid}) ${how} while running this call.`,
-        );
-      }
+  /**
+   * Once a thread is known to have ended and its socket has delivered everything it sent, the
+   * calls it had not reported go back to the queue (it runs them in order: none had started).
+   */
+  private settle(conn: Conn): void {
+    if (!conn.verdict || !conn.closed) return;
+    const { proc } = conn;
+    if (proc.conns.get(conn.memoryMb) === conn) proc.conns.delete(conn.memoryMb);
+    proc.all.delete(`${conn.memoryMb}/${conn.gen}`);
+    this.requeue(conn.inflight);
+    conn.inflight = [];
+    this.pump();
+  }
+
+  private requeue(invs: Invocation[], except?: string): void {
+    const again: Invocation[] = [];
+    for (const inv of invs) {
+      const left = inv.payload.calls.filter((c) => !inv.reported.has(c.callId) && c.callId !== except);
       if (left.length > 0)
-        requeue.push({ seq: ++this.seq, payload: { ...inv.payload, calls: left }, reported: new Set() });
+        again.push({
+          seq: ++this.seq,
+          payload: { ...inv.payload, calls: left },
+          firstToken: 0,
+          reported: new Set(),
+        });
     }
-    this.queue.unshift(...requeue);
+    this.queue.unshift(...again);
+  }
+
+  private onExit(proc: Proc, code: number | null, signal: NodeJS.Signals | null): void {
+    proc.exited = true;
+    this.procs = this.procs.filter((p) => p !== proc);
+    if (proc.all.size === 0) this.earlyDeaths++;
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    for (const conn of proc.all.values()) {
+      // A thread runs its invocations in order and their calls back to back: the first
+      // unreported call of the first invocation is the one it was running.
+      const inv = conn.inflight[0];
+      const running = inv?.payload.calls.find((c) => !inv.reported.has(c.callId))?.callId;
+      if (inv && running) {
+        inv.reported.add(running);
+        this.failCall(inv.payload.jobKey, running, 'WORKER_DIED', {
+          name: 'WorkerDied',
+          message: `The worker process (pid ${proc.child.pid}) ${how} while running this call.`,
+        });
+      }
+      this.requeue(conn.inflight);
+      conn.inflight = [];
+      conn.socket.destroy();
+    }
+    proc.conns.clear();
+    proc.all.clear();
     if (this.closed) return;
     if (this.earlyDeaths >= MAX_EARLY_DEATHS) {
       this.fatal = `Localhost worker processes keep dying at start (last one ${how}).`;
@@ -171,7 +353,7 @@ export class ProcessPool {
     this.pump();
   }
 
-  private died(jobKey: string, callId: string, message: string): void {
+  private failCall(jobKey: string, callId: string, code: LithopsErrorCode, error: RemoteErrorData): void {
     const now = Date.now();
     this.opts.onEvent({
       type: 'status',
@@ -180,8 +362,8 @@ export class ProcessPool {
         callId,
         workerId: 'localhost',
         ok: false,
-        errorCode: 'WORKER_DIED',
-        error: { name: 'WorkerDied', message },
+        errorCode: code,
+        error,
         timings: { start: now, fnStart: now, fnEnd: now, end: now },
       },
     });
@@ -190,29 +372,87 @@ export class ProcessPool {
   private failQueued(message: string): void {
     const q = this.queue;
     this.queue = [];
-    for (const inv of q) for (const c of inv.payload.calls) this.died(inv.payload.jobKey, c.callId, message);
+    for (const inv of q)
+      for (const c of inv.payload.calls)
+        this.failCall(inv.payload.jobKey, c.callId, 'WORKER_DIED', { name: 'WorkerDied', message });
+  }
+
+  private write(conn: Conn, m: ToPoolThread): void {
+    if (!conn.closed) conn.socket.write(encodeFrame(m));
+  }
+
+  /** A connected thread for this heap limit with room for more, asking processes to start one. */
+  private pick(memoryMb: number, room: Map<Conn, number>, depth: number): Conn | undefined {
+    let best: Conn | undefined;
+    let bestRoom = 0;
+    for (const p of this.procs) {
+      const conn = p.conns.get(memoryMb);
+      if (!conn) {
+        if (!p.asked.has(memoryMb) && !p.exited) {
+          p.asked.add(memoryMb);
+          p.child.send({ type: 'slot', memoryMb } satisfies ToPoolProcess);
+        }
+        continue;
+      }
+      if (conn.closed || conn.verdict) continue;
+      let r = room.get(conn);
+      if (r === undefined) {
+        // Refill in halves, so a busy thread gets a few large messages rather than many small ones.
+        r = depth === FAST_DEPTH && conn.inflight.length > FAST_DEPTH / 2 ? 0 : depth - conn.inflight.length;
+        room.set(conn, r);
+      }
+      if (r > bestRoom) {
+        best = conn;
+        bestRoom = r;
+      }
+    }
+    return best;
   }
 
   private pump(): void {
-    const depth = this.avgCallMs < FAST_CALL_MS ? FAST_DEPTH : PIPELINE_DEPTH;
-    for (const p of this.procs) {
-      if (!p.ready || this.queue.length === 0) continue;
-      // Refill in halves, so a busy process gets a few large messages rather than many small ones.
-      if (depth === FAST_DEPTH && p.inflight.length > FAST_DEPTH / 2) continue;
-      const n = Math.min(depth - p.inflight.length, this.queue.length);
-      if (n <= 0) continue;
-      const batch = this.queue.splice(0, n);
-      p.inflight.push(...batch);
-      p.child.send({ type: 'invoke', items: batch.map((inv) => ({ seq: inv.seq, payload: inv.payload })) });
+    if (this.queue.length > 0) {
+      const depth = this.avgCallMs < FAST_CALL_MS ? FAST_DEPTH : PIPELINE_DEPTH;
+      const room = new Map<Conn, number>();
+      const batches = new Map<Conn, Invocation[]>();
+      const waiting: Invocation[] = [];
+      for (const inv of this.queue) {
+        const conn = this.pick(inv.payload.memoryMb ?? 0, room, depth);
+        if (!conn) {
+          waiting.push(inv);
+          continue;
+        }
+        room.set(conn, room.get(conn)! - 1);
+        inv.firstToken = conn.nextToken;
+        conn.nextToken += inv.payload.calls.length;
+        conn.inflight.push(inv);
+        const batch = batches.get(conn);
+        if (batch) batch.push(inv);
+        else batches.set(conn, [inv]);
+      }
+      this.queue = waiting;
+      for (const [conn, items] of batches) {
+        this.write(conn, {
+          t: 'invoke',
+          items: items.map((i) => ({ seq: i.seq, firstToken: i.firstToken, payload: i.payload })),
+        });
+      }
     }
     this.updateRefs();
   }
 
-  /** Busy processes keep the client alive; idle ones do not. */
+  /** Busy processes and threads keep the client alive; idle ones do not. */
   private updateRefs(): void {
+    const waiting = this.queue.length > 0;
     for (const p of this.procs) {
       const channel = p.child.channel as { ref?(): void; unref?(): void } | undefined;
-      if (p.inflight.length > 0 || (!p.ready && this.queue.length > 0)) {
+      let busy = waiting && p.conns.size === 0;
+      for (const c of p.all.values()) {
+        if (c.inflight.length > 0) {
+          busy = true;
+          c.socket.ref();
+        } else c.socket.unref();
+      }
+      if (busy || waiting) {
         p.child.ref();
         channel?.ref?.();
       } else {
@@ -227,7 +467,7 @@ export class ProcessPool {
     this.closed = true;
     this.queue = [];
     const deadline = Date.now() + graceMs;
-    while (this.procs.some((p) => p.inflight.length > 0) && Date.now() < deadline) {
+    while (this.busy && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
     const exits = this.procs.map(
@@ -247,5 +487,9 @@ export class ProcessPool {
     clearInterval(keepAlive);
     clearTimeout(escalate);
     this.procs = [];
+    this.server?.close();
+    this.server = undefined;
+    this.removeDir();
+    process.off('exit', this.removeDir);
   }
 }

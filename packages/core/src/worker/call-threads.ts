@@ -35,6 +35,21 @@ interface Slot {
   timer: NodeJS.Timeout | undefined;
 }
 
+/** Runs calls one at a time, in order, each within its timeout (a call thread, or the thread itself). */
+export interface CallRunner {
+  /**
+   * Queues one call; never rejects: every failure is an outcome. `onStart` is told when the call
+   * starts running (its calls before it have ended).
+   */
+  run(
+    req: Omit<CallRequest, 'type' | 'seq'>,
+    timeoutSec: number,
+    memoryMb?: number,
+    signal?: AbortSignal,
+    onStart?: (at: number) => void,
+  ): Promise<CallOutcome>;
+}
+
 /** Recycle a thread after this many calls, so module caches and leaks cannot grow forever. */
 const RECYCLE_AFTER_CALLS = 10_000;
 /** Calls posted to a thread ahead of the running one, so it never waits on its host between two. */
@@ -46,7 +61,7 @@ const POST_AHEAD = 8;
  * (OUT_OF_MEMORY); the host survives both, and the calls queued behind go on in a fresh thread.
  * A call's timeout runs from the moment it becomes the running one.
  */
-export class CallThreads {
+export class CallThreads implements CallRunner {
   private slots = new Map<number, Slot>();
   private seq = 0;
 

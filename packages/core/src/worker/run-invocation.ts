@@ -6,7 +6,7 @@ import type { InvocationPayload } from '../plugin/compute-backend.js';
 import type { StorageBackend } from '../plugin/storage-backend.js';
 import { announcedCalls, isRemoteInvokerPayload, resolvePayload } from '../serverless/payload.js';
 import { sha256, writeCache } from '../ship/bundle.js';
-import type { CallThreads } from './call-threads.js';
+import type { CallRunner } from './call-threads.js';
 import { keys } from './keys.js';
 import type { CallStatus } from './status.js';
 import type { StatusSink } from './status-sink.js';
@@ -16,7 +16,7 @@ export interface WorkerEnv {
   workerId: string;
   storage: StorageBackend;
   sink: StatusSink;
-  threads: CallThreads;
+  threads: CallRunner;
   /** Folder where verified function bundles are cached. */
   bundleDir: string;
   /** Keep whole call-data objects in memory between invocations (a long-lived worker). */
