@@ -1,4 +1,5 @@
-import { Packr } from 'msgpackr';
+// The plain-JS build: the optional native string extractor costs ~15 ms to load, per process.
+import { Packr } from 'msgpackr/pack';
 
 /**
  * Version of the wire encoding. It travels in every payload; a worker refuses another version.

@@ -1,4 +1,4 @@
-import { Packr, RESERVE_START_SPACE } from 'msgpackr';
+import { Packr, RESERVE_START_SPACE } from 'msgpackr/pack';
 
 /**
  * Messages between the client and its pool's call threads travel over a local socket as frames:

@@ -35,7 +35,18 @@ function connect(): void {
 
 function urlOf(scriptId: string): string | undefined {
   if (!scriptUrls.has(scriptId)) {
-    // Enabling the debugger replays scriptParsed for every loaded script; off again right after.
+    // Best-effort coverage names the scripts with live functions (a few ms), which includes
+    // the function's own script...
+    post('Profiler.enable');
+    try {
+      const { result } = post<{ result: { scriptId: string; url: string }[] }>('Profiler.getBestEffortCoverage');
+      for (const s of result) if (s.url) scriptUrls.set(s.scriptId, s.url);
+    } finally {
+      post('Profiler.disable');
+    }
+  }
+  if (!scriptUrls.has(scriptId)) {
+    // ...else enabling the debugger replays scriptParsed for every loaded script (slower).
     post('Debugger.enable');
     post('Debugger.disable');
   }
