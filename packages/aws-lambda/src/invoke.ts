@@ -28,6 +28,8 @@ interface Target {
   host: string;
   /** Path prefix of a custom endpoint, without a trailing slash. */
   basePath: string;
+  /** Invoke paths by function name. */
+  paths: Map<string, string>;
   agent: HttpAgent;
   signer: RequestSigner;
 }
@@ -147,6 +149,7 @@ export class LambdaEventInvoker implements InvokeTarget {
         ...(url.port ? { port: Number(url.port) } : {}),
         host: url.host,
         basePath: url.pathname.replace(/\/+$/, ''),
+        paths: new Map(),
         agent: protocol === 'http:' ? new HttpAgent(options) : new HttpsAgent(options),
         signer: await c.signer(),
       };
@@ -161,13 +164,18 @@ export class LambdaEventInvoker implements InvokeTarget {
     const { functionName } = metaOf(runtime);
     try {
       const t = await this.resolve();
+      let path = t.paths.get(functionName);
+      if (path === undefined) {
+        path = `${t.basePath}/2015-03-31/functions/${escapeSegment(functionName)}/invocations`;
+        t.paths.set(functionName, path);
+      }
       const body = Buffer.from(JSON.stringify(payload));
       const unsigned: SignableRequest = {
         method: 'POST',
         protocol: t.protocol,
         hostname: t.hostname,
         ...(t.port ? { port: t.port } : {}),
-        path: `${t.basePath}/2015-03-31/functions/${escapeSegment(functionName)}/invocations`,
+        path,
         query: {},
         headers: {
           host: t.host,
