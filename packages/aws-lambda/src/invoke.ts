@@ -109,9 +109,10 @@ function finish(res: IncomingMessage): Promise<{ activationId: string }> {
  *
  * The one request sent per invocation skips the SDK's per-command middleware: it is signed by
  * the client's own SigV4 signer (its credentials, region, signing name and clock offset) and sent
- * to the endpoint the client resolves, over keep-alive sockets. Error responses become the SDK's
- * exceptions (`name`, `$metadata.httpStatusCode`), so throttling is retried by core's invoker as
- * before. Everything else (deploy, list, delete) goes through the SDK client.
+ * to the endpoint the client resolves, over keep-alive sockets. An error response becomes a
+ * `LambdaServiceException` with the SDK's `name` and `$metadata.httpStatusCode`, so throttling is
+ * retried by core's invoker as before. Everything else (deploy, list, delete) goes through the SDK
+ * client.
  */
 export class LambdaEventInvoker implements InvokeTarget {
   readonly name = 'aws_lambda';
