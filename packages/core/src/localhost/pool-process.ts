@@ -13,7 +13,8 @@ const send = (m: FromPoolProcess) => process.send!(m);
 // The client is gone: nothing can receive our results.
 process.on('disconnect', () => process.exit(0));
 
-const THREAD_SCRIPT = new URL('./pool-thread.js', import.meta.url);
+// One file with all it imports (build.mjs), so a thread starts fast.
+const THREAD_SCRIPT = new URL('./pool-thread.bundle.js', import.meta.url);
 /** A call's `init` is reported only if it is still running after this long (short calls: none). */
 const INIT_REPORT_DELAY_MS = 20;
 /** How often running calls are looked at (timeout precision and `init` delay). */
