@@ -39,7 +39,9 @@ function urlOf(scriptId: string): string | undefined {
     // the function's own script...
     post('Profiler.enable');
     try {
-      const { result } = post<{ result: { scriptId: string; url: string }[] }>('Profiler.getBestEffortCoverage');
+      const { result } = post<{ result: { scriptId: string; url: string }[] }>(
+        'Profiler.getBestEffortCoverage',
+      );
       for (const s of result) if (s.url) scriptUrls.set(s.scriptId, s.url);
     } finally {
       post('Profiler.disable');
