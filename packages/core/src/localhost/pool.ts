@@ -102,11 +102,19 @@ export class ProcessPool {
 
   constructor(private readonly opts: PoolOptions) {}
 
-  /** Starts the processes ahead of the first call (they stay unref'd while idle). */
+  /**
+   * Starts the first process ahead of the first call (processes stay unref'd while idle); the
+   * others follow once it is up, or at once when there is work for more than one: on a small
+   * machine a lone first call then gets its process's start without the others competing.
+   */
   start(): void {
     this.listen();
-    while (!this.closed && this.procs.length < this.opts.size) this.spawn();
+    if (!this.closed && this.procs.length === 0) this.spawn();
     this.updateRefs();
+  }
+
+  private spawnAll(): void {
+    while (!this.closed && this.procs.length < this.opts.size) this.spawn();
   }
 
   submit(payload: InvocationPayload): void {
@@ -117,8 +125,13 @@ export class ProcessPool {
       return;
     }
     this.listen();
-    while (this.procs.length < this.opts.size) this.spawn();
+    if (this.procs.length === 0 || this.queue.length > 1 || this.connected()) this.spawnAll();
     this.pump();
+  }
+
+  /** Whether some process has a call thread up. */
+  private connected(): boolean {
+    return this.procs.some((p) => p.conns.size > 0);
   }
 
   /** Drops queued invocations of a job and tells the threads to skip theirs. */
@@ -211,6 +224,7 @@ export class ProcessPool {
     proc.conns.set(hello.memoryMb, conn);
     proc.all.set(`${hello.memoryMb}/${hello.gen}`, conn);
     this.earlyDeaths = 0;
+    this.spawnAll();
     this.pump();
     return conn;
   }
