@@ -7,7 +7,7 @@ import { FunctionExecutor } from '@lithops/core';
 import { FloorPool } from './floor-pool.mjs';
 import { cpu, mib, noop } from './tasks.mjs';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const size = availableParallelism();
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -18,9 +18,17 @@ const now = () => performance.now();
 const fexec = new FunctionExecutor({ config: { localhost: { worker_processes: size } } });
 const floor = new FloorPool(size);
 await floor.ready;
-await fexec.getResult(await fexec.map(noop, [0, 1, 2, 3])); // warm up both
-await floor.run('noop', [0, 1, 2, 3]);
 const quiet = { showProgressbar: false };
+// Warm up both sides alike (processes started, code compiled): figures are for a warm executor.
+for (let r = 0; r < 2; r++) {
+  const warm = Array.from({ length: 1000 }, (_, i) => i);
+  await fexec.getResult(await fexec.map(noop, warm), quiet);
+  await floor.run('noop', warm);
+  for (let i = 0; i < 50; i++) {
+    await fexec.getResult(await fexec.callAsync(noop, i), quiet);
+    await floor.run('noop', [i]);
+  }
+}
 
 const rows = [];
 function report(name, unit, ours, theirs, higherIsBetter, target) {

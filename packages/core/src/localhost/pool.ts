@@ -51,6 +51,48 @@ interface Proc {
   exited: boolean;
 }
 
+/** Invocations waiting for a thread, in order, one queue per heap limit. */
+class WaitQueue {
+  private readonly lists = new Map<number, Invocation[]>();
+
+  private list(inv: Invocation): Invocation[] {
+    const mem = inv.payload.memoryMb ?? 0;
+    let l = this.lists.get(mem);
+    if (!l) this.lists.set(mem, (l = []));
+    return l;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const l of this.lists.values()) n += l.length;
+    return n;
+  }
+
+  push(inv: Invocation): void {
+    this.list(inv).push(inv);
+  }
+
+  /** Puts invocations back at the front (they were taken first). */
+  unshift(invs: Invocation[]): void {
+    for (let i = invs.length - 1; i >= 0; i--) this.list(invs[i]!).unshift(invs[i]!);
+  }
+
+  remove(pred: (inv: Invocation) => boolean): void {
+    for (const [mem, l] of this.lists) this.lists.set(mem, l.filter((i) => !pred(i)));
+  }
+
+  /** Empties the queue, returning what it held. */
+  take(): Invocation[] {
+    const all = [...this.lists.values()].flat();
+    this.lists.clear();
+    return all;
+  }
+
+  entries(): IterableIterator<[number, Invocation[]]> {
+    return this.lists.entries();
+  }
+}
+
 /** Invocations sent ahead to a thread, so it never waits on the client between two. */
 const PIPELINE_DEPTH = 2;
 /**
@@ -84,7 +126,8 @@ function socketAddress(): { path: string; dir?: string } {
  */
 export class ProcessPool {
   private procs: Proc[] = [];
-  private queue: Invocation[] = [];
+  private readonly queue = new WaitQueue();
+  private pumpSoon = false;
   private seq = 0;
   private nextId = 0;
   private earlyDeaths = 0;
@@ -125,8 +168,17 @@ export class ProcessPool {
       return;
     }
     this.listen();
-    if (this.procs.length === 0 || this.queue.length > 1 || this.connected()) this.spawnAll();
-    this.pump();
+    if (this.procs.length === 0 || this.queue.size > 1 || this.connected()) this.spawnAll();
+    // The first invocation of a tick leaves at once; the rest of a map's loop follows in a few
+    // frames once the loop is done, not one frame each.
+    if (!this.pumpSoon) {
+      this.pumpSoon = true;
+      this.pump();
+      process.nextTick(() => {
+        this.pumpSoon = false;
+        this.pump();
+      });
+    }
   }
 
   /** Whether some process has a call thread up. */
@@ -136,12 +188,12 @@ export class ProcessPool {
 
   /** Drops queued invocations of a job and tells the threads to skip theirs. */
   cancel(jobKey: string): void {
-    this.queue = this.queue.filter((i) => i.payload.jobKey !== jobKey);
+    this.queue.remove((i) => i.payload.jobKey === jobKey);
     for (const c of this.conns()) this.write(c, { t: 'cancel', jobKey });
   }
 
   get busy(): boolean {
-    if (this.queue.length > 0) return true;
+    if (this.queue.size > 0) return true;
     for (const c of this.conns()) if (c.inflight.length > 0) return true;
     return false;
   }
@@ -331,7 +383,7 @@ export class ProcessPool {
           reported: new Set(),
         });
     }
-    this.queue.unshift(...again);
+    this.queue.unshift(again);
   }
 
   private onExit(proc: Proc, code: number | null, signal: NodeJS.Signals | null): void {
@@ -384,9 +436,7 @@ export class ProcessPool {
   }
 
   private failQueued(message: string): void {
-    const q = this.queue;
-    this.queue = [];
-    for (const inv of q)
+    for (const inv of this.queue.take())
       for (const c of inv.payload.calls)
         this.failCall(inv.payload.jobKey, c.callId, 'WORKER_DIED', { name: 'WorkerDied', message });
   }
@@ -424,17 +474,14 @@ export class ProcessPool {
   }
 
   private pump(): void {
-    if (this.queue.length > 0) {
-      const depth = this.avgCallMs < FAST_CALL_MS ? FAST_DEPTH : PIPELINE_DEPTH;
-      const room = new Map<Conn, number>();
-      const batches = new Map<Conn, Invocation[]>();
-      const waiting: Invocation[] = [];
-      for (const inv of this.queue) {
-        const conn = this.pick(inv.payload.memoryMb ?? 0, room, depth);
-        if (!conn) {
-          waiting.push(inv);
-          continue;
-        }
+    const depth = this.avgCallMs < FAST_CALL_MS ? FAST_DEPTH : PIPELINE_DEPTH;
+    const room = new Map<Conn, number>();
+    const batches = new Map<Conn, Invocation[]>();
+    for (const [memoryMb, list] of this.queue.entries()) {
+      while (list.length > 0) {
+        const conn = this.pick(memoryMb, room, depth);
+        if (!conn) break;
+        const inv = list.shift()!;
         room.set(conn, room.get(conn)! - 1);
         inv.firstToken = conn.nextToken;
         conn.nextToken += inv.payload.calls.length;
@@ -443,20 +490,19 @@ export class ProcessPool {
         if (batch) batch.push(inv);
         else batches.set(conn, [inv]);
       }
-      this.queue = waiting;
-      for (const [conn, items] of batches) {
-        this.write(conn, {
-          t: 'invoke',
-          items: items.map((i) => ({ seq: i.seq, firstToken: i.firstToken, payload: i.payload })),
-        });
-      }
+    }
+    for (const [conn, items] of batches) {
+      this.write(conn, {
+        t: 'invoke',
+        items: items.map((i) => ({ seq: i.seq, firstToken: i.firstToken, payload: i.payload })),
+      });
     }
     this.updateRefs();
   }
 
   /** Busy processes and threads keep the client alive; idle ones do not. */
   private updateRefs(): void {
-    const waiting = this.queue.length > 0;
+    const waiting = this.queue.size > 0;
     for (const p of this.procs) {
       const channel = p.child.channel as { ref?(): void; unref?(): void } | undefined;
       let busy = waiting && p.conns.size === 0;
@@ -479,7 +525,7 @@ export class ProcessPool {
   /** Waits up to `graceMs` for running invocations, then stops every process. */
   async close(graceMs = 0): Promise<void> {
     this.closed = true;
-    this.queue = [];
+    this.queue.take();
     const deadline = Date.now() + graceMs;
     while (this.busy && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));

@@ -31,9 +31,9 @@ const CALL_DATA_CACHE = 8;
 
 /** Local path of the verified bundle; fetched from storage once per worker. */
 function ensureBundle(p: InvocationPayload, env: WorkerEnv): Promise<string> {
-  const path = join(env.bundleDir, `${p.func.sha256}.mjs`);
-  let hit = bundles.get(path);
+  let hit = bundles.get(p.func.sha256);
   if (!hit) {
+    const path = join(env.bundleDir, `${p.func.sha256}.mjs`);
     hit = (async () => {
       if (existsSync(path) && sha256(readFileSync(path)) === p.func.sha256) return path;
       const code = await env.storage.getObject(p.storage.bucket, p.func.key);
@@ -46,8 +46,8 @@ function ensureBundle(p: InvocationPayload, env: WorkerEnv): Promise<string> {
       writeCache(env.bundleDir, p.func.sha256, code, undefined, undefined);
       return path;
     })();
-    bundles.set(path, hit);
-    hit.catch(() => bundles.delete(path));
+    bundles.set(p.func.sha256, hit);
+    hit.catch(() => bundles.delete(p.func.sha256));
   }
   return hit;
 }
