@@ -58,7 +58,10 @@ class WaitQueue {
   private list(inv: Invocation): Invocation[] {
     const mem = inv.payload.memoryMb ?? 0;
     let l = this.lists.get(mem);
-    if (!l) this.lists.set(mem, (l = []));
+    if (!l) {
+      l = [];
+      this.lists.set(mem, l);
+    }
     return l;
   }
 
@@ -78,7 +81,11 @@ class WaitQueue {
   }
 
   remove(pred: (inv: Invocation) => boolean): void {
-    for (const [mem, l] of this.lists) this.lists.set(mem, l.filter((i) => !pred(i)));
+    for (const [mem, l] of this.lists)
+      this.lists.set(
+        mem,
+        l.filter((i) => !pred(i)),
+      );
   }
 
   /** Empties the queue, returning what it held. */
