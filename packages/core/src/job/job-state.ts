@@ -18,6 +18,8 @@ export function stateName(code: number): FutureStateName {
   return NAMES[code]!;
 }
 
+const NONE: ReadonlyMap<number, never> = new Map<number, never>();
+
 /** Columns of the per-call timings array, epoch ms (as Lithops' stats timestamps). */
 export const T = { submitted: 0, started: 1, fnStart: 2, fnEnd: 3, workerEnd: 4, received: 5 } as const;
 const TCOLS = 6;
@@ -38,16 +40,15 @@ export class JobState {
   private readonly workerNames: string[] = [];
   /** Encoded inline results, dropped once decoded. */
   readonly encoded: (Uint8Array | undefined)[];
-  readonly resultKeys = new Map<number, string>();
-  /** Calls whose result is raw bytes, with their kind (see encodeResult). */
-  readonly resultFormats = new Map<number, 'u8' | 'buffer'>();
+  private keysOf?: Map<number, string>;
+  private formatsOf?: Map<number, 'u8' | 'buffer'>;
   readonly values: unknown[];
-  readonly failures = new Map<number, CallFailure>();
-  readonly outputs = new Map<number, string>();
+  private failuresOf?: Map<number, CallFailure>;
+  private outputsOf?: Map<number, string>;
   /** 1 once getResult() handed the value out (for getResult() with no futures). */
   readonly collected: Uint8Array;
   doneCount = 0;
-  private listeners = new Set<(index: number) => void>();
+  private listeners?: Set<(index: number) => void>;
 
   constructor(
     readonly executorId: string,
@@ -61,6 +62,22 @@ export class JobState {
     this.encoded = new Array(n);
     this.values = new Array(n);
     this.collected = new Uint8Array(n);
+  }
+
+  // Sparse columns are made on first write: most jobs have no failures, outputs or stored results.
+  /** Storage keys of results too large to travel inline. */
+  get resultKeys(): ReadonlyMap<number, string> {
+    return this.keysOf ?? NONE;
+  }
+  /** Calls whose result is raw bytes, with their kind (see encodeResult). */
+  get resultFormats(): ReadonlyMap<number, 'u8' | 'buffer'> {
+    return this.formatsOf ?? NONE;
+  }
+  get failures(): ReadonlyMap<number, CallFailure> {
+    return this.failuresOf ?? NONE;
+  }
+  get outputs(): ReadonlyMap<number, string> {
+    return this.outputsOf ?? NONE;
   }
 
   get jobKey(): string {
@@ -113,21 +130,21 @@ export class JobState {
     this.setTime(i, T.workerEnd, s.timings.end);
     this.setTime(i, T.received, Date.now());
     this.setWorker(i, s.workerId);
-    if (s.output) this.outputs.set(i, s.output);
+    if (s.output) (this.outputsOf ??= new Map()).set(i, s.output);
     if (s.ok) {
       this.state[i] = FutureState.Ready;
-      if (s.resultFormat) this.resultFormats.set(i, s.resultFormat);
-      if (s.resultKey) this.resultKeys.set(i, s.resultKey);
+      if (s.resultFormat) (this.formatsOf ??= new Map()).set(i, s.resultFormat);
+      if (s.resultKey) (this.keysOf ??= new Map()).set(i, s.resultKey);
       else this.encoded[i] = s.result;
     } else {
       this.state[i] = FutureState.Error;
-      this.failures.set(i, {
+      (this.failuresOf ??= new Map()).set(i, {
         code: s.errorCode ?? 'FUNCTION_ERROR',
         error: s.error ?? { name: 'Error', message: 'unknown failure' },
       });
     }
     this.doneCount++;
-    for (const l of this.listeners) l(i);
+    if (this.listeners) for (const l of this.listeners) l(i);
   }
 
   /** Fails a call that will never run (cancelled, or its job could not be submitted). */
@@ -144,7 +161,8 @@ export class JobState {
   }
 
   onDone(listener: (index: number) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const listeners = (this.listeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 }
