@@ -533,7 +533,9 @@ export class FunctionExecutor implements AsyncDisposable {
     const { job, index: i } = f;
     if (job.state[i] === FutureState.Error) return callError(job, i, this.config.lithops.backend);
     if (job.state[i] === FutureState.Ready) {
-      job.values[i] = decodeResult(job.encoded[i]!, job.resultFormats.get(i));
+      // Tiny results were decoded on arrival (JobState.finish).
+      const bytes = job.encoded[i];
+      if (bytes !== undefined) job.values[i] = decodeResult(bytes, job.resultFormats.get(i));
       job.encoded[i] = undefined;
       job.state[i] = FutureState.Success;
     }

@@ -1,3 +1,4 @@
+import { decode } from '../codec/codec.js';
 import type { LithopsErrorCode } from '../errors.js';
 import type { CallStatus, RemoteErrorData } from '../worker/status.js';
 
@@ -17,6 +18,9 @@ const NAMES = Object.keys(FutureState) as FutureStateName[];
 export function stateName(code: number): FutureStateName {
   return NAMES[code]!;
 }
+
+/** Results up to this many encoded bytes are decoded as they arrive (see finish). */
+const TINY_RESULT_BYTES = 16;
 
 const NONE: ReadonlyMap<number, never> = new Map<number, never>();
 
@@ -135,7 +139,14 @@ export class JobState {
       this.state[i] = FutureState.Ready;
       if (s.resultFormat) (this.formatsOf ??= new Map()).set(i, s.resultFormat);
       if (s.resultKey) (this.keysOf ??= new Map()).set(i, s.resultKey);
-      else this.encoded[i] = s.result;
+      else if (s.result && !s.resultFormat && s.result.byteLength <= TINY_RESULT_BYTES) {
+        // A tiny result (a number, a flag) costs less decoded than as its own buffer.
+        try {
+          this.values[i] = decode(s.result);
+        } catch {
+          this.encoded[i] = s.result;
+        }
+      } else this.encoded[i] = s.result;
     } else {
       this.state[i] = FutureState.Error;
       (this.failuresOf ??= new Map()).set(i, {
