@@ -1,0 +1,58 @@
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FunctionExecutor, FutureState } from '@lithops/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as jobs from './fixtures/jobs.js';
+
+const storageDir = mkdtempSync(join(tmpdir(), 'lithops-pool-test-'));
+const config = {
+  lithops: { backend: 'localhost', storage: 'localhost' },
+  localhost: { worker_processes: 2, storage_dir: storageDir },
+};
+// This file's pool makes its socket folder here (each test file runs in a process of its own).
+const poolTmp = mkdtempSync(join(tmpdir(), 'lithops-pool-test-tmp-'));
+process.env.TMPDIR = poolTmp;
+const poolDirs = () => new Set(readdirSync(poolTmp).filter((d) => d.startsWith('lithops-pool-')));
+
+describe('localhost pool', () => {
+  const before = poolDirs();
+  const fexec = new FunctionExecutor({ config });
+  afterAll(() => fexec.close());
+
+  it('shows a long call as running while it runs, even a synchronous loop', async () => {
+    const [f] = await fexec.map(jobs.spin, [0.6]);
+    const deadline = Date.now() + 5000;
+    while (f!.state !== 'Running' && !f!.done && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(f!.state).toBe('Running');
+    expect(f!.stats.worker_start_tstamp).toBeGreaterThan(0);
+    expect(await fexec.getResult(f!)).toBe(0.6);
+  });
+
+  it('decodes tiny results on arrival and keeps larger ones encoded until asked', async () => {
+    const fs = await fexec.map(jobs.echo, [7, 'x'.repeat(100)]);
+    await fexec.wait(fs);
+    expect(fs[0]!.job.state[0]).toBe(FutureState.Ready);
+    expect(fs[0]!.job.encoded[0]).toBeUndefined();
+    expect(fs[1]!.job.encoded[1]).toBeInstanceOf(Uint8Array);
+    expect(await fexec.getResult(fs)).toEqual([7, 'x'.repeat(100)]);
+  });
+
+  it('runs calls with different heap limits side by side, each in its own thread', async () => {
+    const [small, big] = await Promise.all([
+      fexec.map(jobs.hog, [1, 1], { runtimeMemory: 96 }),
+      fexec.map(jobs.hog, [2, 2], { runtimeMemory: 256 }),
+    ]);
+    expect(await fexec.getResult([...small!, ...big!])).toEqual([16, 16, 32, 32]);
+  });
+
+  it('listens on a private socket folder, removed on close', async () => {
+    await fexec.getResult(await fexec.callAsync(jobs.double, 1));
+    const mine = [...poolDirs()].filter((d) => !before.has(d));
+    expect(mine).toHaveLength(1);
+    expect(statSync(join(poolTmp, mine[0]!)).mode & 0o777).toBe(0o700);
+    await fexec.close();
+    expect(poolDirs().has(mine[0]!)).toBe(false);
+  });
+});
