@@ -27,8 +27,8 @@ const HINTS: Partial<Record<LithopsErrorCode, string>> = {
 
 /**
  * An AWS SDK error as a LithopsError; the SDK error is kept as `cause`, never its request. Only
- * the first paragraph of the message is kept: a signature error goes on with the canonical
- * request AWS computed, whose header values include the session token.
+ * the first paragraph of the message is kept (in the cause too): a signature error goes on with
+ * the canonical request AWS computed, whose header values include the session token.
  */
 export function lambdaError(e: unknown, doing: string): LithopsError {
   if (LithopsError.isInstance(e)) return e;
@@ -37,7 +37,14 @@ export function lambdaError(e: unknown, doing: string): LithopsError {
   const code: LithopsErrorCode =
     CODES[err.name ?? ''] ??
     (status === 429 ? 'THROTTLED' : status && status >= 500 ? 'UNAVAILABLE' : 'INTERNAL');
-  const message = (err.message ?? String(e)).split('\n\n')[0]!.replace(/\.$/, '');
+  const full = err.message ?? String(e);
+  const first = full.split('\n\n')[0]!;
+  if (first !== full && e instanceof Error) {
+    // The cause is trimmed alike: it is logged and shown with the error.
+    e.message = first;
+    if (e.stack) e.stack = e.stack.replace(full, first);
+  }
+  const message = first.replace(/\.$/, '');
   return new LithopsError(code, `${doing} failed: ${err.name ?? 'Error'}: ${message}.`, {
     backend: 'aws_lambda',
     hint: HINTS[code],
