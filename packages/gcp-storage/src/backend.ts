@@ -82,8 +82,21 @@ export class GcpStorageBackend implements StorageBackend {
     return this.calls.run(op, fn);
   }
 
+  /** Bucket handles by name: building one costs more than the File made from it (measured). */
+  private readonly buckets = new Map<string, Bucket>();
+
+  private bucketRef(name: string): Bucket {
+    let b = this.buckets.get(name);
+    if (!b) {
+      if (this.buckets.size >= 64) this.buckets.clear();
+      b = this.storage.bucket(name);
+      this.buckets.set(name, b);
+    }
+    return b;
+  }
+
   private file(bucket: string, key: string): File {
-    return this.storage.bucket(bucket).file(key);
+    return this.bucketRef(bucket).file(key);
   }
 
   async putObject(bucket: string, key: string, body: Uint8Array | Readable): Promise<void> {
@@ -230,7 +243,7 @@ export class GcpStorageBackend implements StorageBackend {
   }
 
   listObjects(bucket: string, opts: ListOptions = {}): AsyncIterable<ListEntry> {
-    const b: Bucket = this.storage.bucket(bucket);
+    const b = this.bucketRef(bucket);
     return listPages((token) =>
       this.call({ op: 'listObjects', bucket }, async () => {
         const [, , response] = await b.getFiles({
@@ -254,10 +267,7 @@ export class GcpStorageBackend implements StorageBackend {
   }
 
   async bucketExists(bucket: string): Promise<boolean> {
-    return this.call(
-      { op: 'bucketExists', bucket },
-      async () => (await this.storage.bucket(bucket).exists())[0],
-    );
+    return this.call({ op: 'bucketExists', bucket }, async () => (await this.bucketRef(bucket).exists())[0]);
   }
 
   async createBucket(bucket: string): Promise<void> {
@@ -266,7 +276,7 @@ export class GcpStorageBackend implements StorageBackend {
         await this.storage.createBucket(bucket, this.opts.region ? { location: this.opts.region } : {});
       } catch (e) {
         // 409: it exists already (ours, from an earlier attempt, or someone else's, which exists() tells).
-        if (gcsStatus(e) === 409 && (await this.storage.bucket(bucket).exists())[0]) return;
+        if (gcsStatus(e) === 409 && (await this.bucketRef(bucket).exists())[0]) return;
         throw e;
       }
     });
@@ -275,7 +285,7 @@ export class GcpStorageBackend implements StorageBackend {
   async deleteBucket(bucket: string): Promise<void> {
     await this.call({ op: 'deleteBucket', bucket }, async () => {
       try {
-        await this.storage.bucket(bucket).delete();
+        await this.bucketRef(bucket).delete();
       } catch (e) {
         if (gcsStatus(e) === 404) return;
         throw e;

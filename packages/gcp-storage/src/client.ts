@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Storage, type StorageOptions } from '@google-cloud/storage';
 import { LithopsError } from '@lithops/core/plugin';
 import type { GcpSection, GcpStorageSection } from './config.js';
+import { crc32cGenerator } from './crc32c.js';
 
 const NAME = 'gcp_storage';
 
@@ -69,6 +70,7 @@ export function createGcsClient(gcp: GcpSection, section: GcpStorageSection, con
   const authenticated = !endpoint || keyFilename !== undefined || isGoogleHost(endpoint);
   const options: StorageOptions = {
     retryOptions: { autoRetry: false, maxRetries: 0 },
+    crc32cGenerator,
     timeout: Math.round(section.request_timeout * 1000),
     ...(projectId ? { projectId } : {}),
     ...(keyFilename ? { keyFilename } : {}),

@@ -1,4 +1,4 @@
-import { CRC32C } from '@google-cloud/storage';
+import { Crc32c } from './crc32c.js';
 
 /** An HTTP failure of a resumable-upload request, shaped like the SDK's `ApiError` (numeric `code`). */
 class ResumableUploadError extends Error {
@@ -47,7 +47,7 @@ function persistedFrom(res: Response): number {
  */
 export class ResumableSession {
   private offset = 0;
-  private readonly crc = new CRC32C();
+  private readonly crc = new Crc32c();
   private object: { crc32c?: string; size?: string } | undefined;
 
   constructor(
@@ -79,7 +79,7 @@ export class ResumableSession {
   /** Counts a chunk into the checksum once, before its first attempt. */
   begin(chunk: Uint8Array): { start: number; end: number } {
     const start = this.offset;
-    this.crc.update(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    this.crc.update(chunk);
     this.offset += chunk.length;
     return { start, end: this.offset };
   }
