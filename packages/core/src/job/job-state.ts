@@ -134,12 +134,20 @@ export class JobState {
     this.setTime(i, T.workerEnd, s.timings.end);
     this.setTime(i, T.received, Date.now());
     this.setWorker(i, s.workerId);
-    if (s.output) (this.outputsOf ??= new Map()).set(i, s.output);
+    if (s.output) {
+      this.outputsOf ??= new Map();
+      this.outputsOf.set(i, s.output);
+    }
     if (s.ok) {
       this.state[i] = FutureState.Ready;
-      if (s.resultFormat) (this.formatsOf ??= new Map()).set(i, s.resultFormat);
-      if (s.resultKey) (this.keysOf ??= new Map()).set(i, s.resultKey);
-      else if (s.result && !s.resultFormat && s.result.byteLength <= TINY_RESULT_BYTES) {
+      if (s.resultFormat) {
+        this.formatsOf ??= new Map();
+        this.formatsOf.set(i, s.resultFormat);
+      }
+      if (s.resultKey) {
+        this.keysOf ??= new Map();
+        this.keysOf.set(i, s.resultKey);
+      } else if (s.result && !s.resultFormat && s.result.byteLength <= TINY_RESULT_BYTES) {
         // A tiny result (a number, a flag) costs less decoded than as its own buffer.
         try {
           this.values[i] = decode(s.result);
@@ -149,7 +157,8 @@ export class JobState {
       } else this.encoded[i] = s.result;
     } else {
       this.state[i] = FutureState.Error;
-      (this.failuresOf ??= new Map()).set(i, {
+      this.failuresOf ??= new Map();
+      this.failuresOf.set(i, {
         code: s.errorCode ?? 'FUNCTION_ERROR',
         error: s.error ?? { name: 'Error', message: 'unknown failure' },
       });
@@ -172,7 +181,8 @@ export class JobState {
   }
 
   onDone(listener: (index: number) => void): () => void {
-    const listeners = (this.listeners ??= new Set());
+    this.listeners ??= new Set();
+    const listeners = this.listeners;
     listeners.add(listener);
     return () => listeners.delete(listener);
   }

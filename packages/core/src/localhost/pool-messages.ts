@@ -53,7 +53,7 @@ export interface PoolThreadData {
 }
 
 /** An invocation as the client sends it; call i of the payload has token `firstToken + i`. */
-export interface InvokeItem {
+interface InvokeItem {
   seq: number;
   firstToken: number;
   payload: InvocationPayload;

@@ -11,7 +11,7 @@ import type { CallRequest } from '../worker/call-messages.js';
 import type { CallRunner } from '../worker/call-threads.js';
 import { runInvocation, type WorkerEnv } from '../worker/run-invocation.js';
 import { encodeFrame, FrameReader } from './frames.js';
-import type { FromPoolThread, InvokeItem, PoolThreadData, ToPoolThread } from './pool-messages.js';
+import type { FromPoolThread, PoolThreadData, ToPoolThread } from './pool-messages.js';
 import { RunningCall } from './running-call.js';
 
 const data = workerData as PoolThreadData;
@@ -56,7 +56,7 @@ const env: WorkerEnv = {
   cacheCallData: true,
 };
 
-const queue: InvokeItem[] = [];
+const queue: Extract<ToPoolThread, { t: 'invoke' }>['items'] = [];
 const cancelled = new Set<string>();
 let draining = false;
 
