@@ -16,7 +16,17 @@ import { RunningCall } from './running-call.js';
 
 const data = workerData as PoolThreadData;
 const running = new RunningCall(data.running);
-const socket = connect(data.socketPath);
+const socket = connect({
+  path: data.socketPath,
+  // Reads land in one buffer, without the stream machinery; each is copied out for the reader.
+  onread: {
+    buffer: Buffer.allocUnsafe(64 * 1024),
+    callback: (n, buf) => {
+      reader.push(Buffer.from(buf.subarray(0, n)));
+      return true;
+    },
+  },
+});
 const send = (m: FromPoolThread) => socket.write(encodeFrame(m));
 
 /** Token of each call of the invocation being run, by call id. */
@@ -83,7 +93,6 @@ const reader = new FrameReader((m) => {
     void drain();
   } else if (msg.t === 'cancel') cancelled.add(msg.jobKey);
 });
-socket.on('data', (chunk: Buffer) => reader.push(chunk));
 socket.on('connect', () => {
   send({ t: 'hello', nonce: data.nonce, procId: data.procId, memoryMb: data.memoryMb, gen: data.gen });
   parentPort!.postMessage({ type: 'connected' });
