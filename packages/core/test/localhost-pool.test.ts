@@ -56,3 +56,39 @@ describe('localhost pool', () => {
     expect(poolDirs().has(mine[0]!)).toBe(false);
   });
 });
+
+describe('clean() with many jobs', () => {
+  it('removes every job folder of this executor in one listing, and nothing of another executor', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lithops-clean-test-'));
+    const cfg = {
+      ...config,
+      localhost: { worker_processes: 1, storage_dir: dir, max_inline_result_bytes: 1024 },
+    };
+    const other = new FunctionExecutor({ config: cfg });
+    const mine = new FunctionExecutor({ config: cfg });
+    try {
+      // Results over the inline limit (1 KiB here) are stored in each job folder.
+      const big = 4096;
+      await other.getResult(await other.callAsync(jobs.bytes, big));
+      const fs = [];
+      for (let i = 0; i < 12; i++) fs.push(await mine.callAsync(jobs.bytes, big));
+      await mine.getResult(fs);
+      const keysOf = async (fexec: FunctionExecutor) => {
+        const storage = await fexec.getStorage();
+        const keys: string[] = [];
+        for await (const k of storage.listKeys(storage.bucket, {
+          prefix: `lithops.jobs/${fexec.executorId}-`,
+        }))
+          keys.push(k);
+        return keys;
+      };
+      expect(await keysOf(mine)).toHaveLength(12);
+      await mine.clean();
+      expect(await keysOf(mine)).toHaveLength(0);
+      expect(await keysOf(other)).toHaveLength(1);
+    } finally {
+      await mine.close();
+      await other.close();
+    }
+  });
+});

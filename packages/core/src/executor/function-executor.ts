@@ -52,6 +52,8 @@ const MODE_DEFAULT_BACKEND: Record<Mode, string> = {
 const LOST_GRACE_SEC = 10;
 /** Call data up to this size travels inside localhost invocations instead of through storage. */
 const INLINE_CALL_DATA_BYTES = 2 ** 20;
+/** Above this many job folders, clean() lists the executor's folders once instead of each. */
+const CLEAN_SCAN_JOBS = 8;
 const OWN_OPTIONS = new Set([
   'config',
   'configFile',
@@ -666,12 +668,18 @@ export class FunctionExecutor implements AsyncDisposable {
       folders.push(keys.jobFolder(prefix, job.jobKey));
     }
     if (opts.cleanFn) folders.push(`${prefix}/${this.executorId}/`);
-    for (const folder of folders) {
-      const found: string[] = [];
-      for await (const e of storage.listObjects(storage.bucket, { prefix: folder }))
-        if (e.type === 'object') found.push(e.key);
-      if (found.length > 0) await storage.deleteObjects(storage.bucket, found);
+    // Many jobs (a loop of callAsync): one listing of this executor's job folders, not one each.
+    const scans = folders.length > CLEAN_SCAN_JOBS ? [`${prefix}/${this.executorId}`] : folders;
+    const wanted = new Set(folders);
+    const found: string[] = [];
+    for (const scan of scans) {
+      for await (const e of storage.listObjects(storage.bucket, { prefix: scan })) {
+        if (e.type !== 'object') continue;
+        const folder = e.key.slice(0, e.key.indexOf('/', prefix.length + 1) + 1);
+        if (scans === folders || wanted.has(folder)) found.push(e.key);
+      }
     }
+    if (found.length > 0) await storage.deleteObjects(storage.bucket, found);
   }
 
   /**
