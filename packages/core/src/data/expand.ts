@@ -65,7 +65,8 @@ export function dataItems<T>(
   };
   checkPartitionOptions(part);
   const newline = opts.objNewline === undefined ? '\n' : opts.objNewline;
-  newlineBytes(newline);
+  // Checked here (at map time) even when no data input uses it; the default needs no check.
+  if (opts.objNewline !== undefined) newlineBytes(newline);
   let source: Iterable<unknown> | AsyncIterable<unknown>;
   if (iterdata instanceof ObjectsInput || iterdata instanceof CloudObject) source = [iterdata];
   else if (typeof iterdata !== 'object' || iterdata === null) return iterdata;

@@ -380,14 +380,17 @@ export class FunctionExecutor implements AsyncDisposable {
       chunksize * timeoutSec + LOST_GRACE_SEC,
     );
 
-    const onAbort = () => this.cancelJob(job, b, 'The call was cancelled (AbortSignal) before it started.');
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const off = job.onDone(() => {
-      if (job.doneCount === job.n) {
-        opts.signal?.removeEventListener('abort', onAbort);
-        off();
-      }
-    });
+    const { signal } = opts;
+    if (signal) {
+      const onAbort = () => this.cancelJob(job, b, 'The call was cancelled (AbortSignal) before it started.');
+      signal.addEventListener('abort', onAbort, { once: true });
+      const off = job.onDone(() => {
+        if (job.doneCount === job.n) {
+          signal.removeEventListener('abort', onAbort);
+          off();
+        }
+      });
+    }
 
     const base: Omit<InvocationPayload, 'calls'> = {
       codecVersion: CODEC_VERSION,

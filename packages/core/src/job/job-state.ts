@@ -52,6 +52,7 @@ export class JobState {
   /** 1 once getResult() handed the value out (for getResult() with no futures). */
   readonly collected: Uint8Array;
   doneCount = 0;
+  readonly jobKey: string;
   private listeners?: Set<(index: number) => void>;
 
   constructor(
@@ -60,6 +61,7 @@ export class JobState {
     readonly n: number,
     readonly functionName: string,
   ) {
+    this.jobKey = `${executorId}-${jobId}`;
     this.state = new Uint8Array(n);
     this.times = new Float64Array(n * TCOLS);
     this.workerIdx = new Uint16Array(n);
@@ -84,9 +86,7 @@ export class JobState {
     return this.outputsOf ?? NONE;
   }
 
-  get jobKey(): string {
-    return `${this.executorId}-${this.jobId}`;
-  }
+
 
   time(i: number, col: number): number {
     return this.times[i * TCOLS + col]!;
