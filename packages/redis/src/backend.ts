@@ -18,6 +18,7 @@ import {
 } from '@lithops/core/plugin';
 import type { Redis } from 'ioredis';
 import { after, afterPrefix, KeyLayout, prefixRange } from './keys.js';
+import { PutGroups } from './put-groups.js';
 
 const NAME = 'redis';
 /** Keys per ZRANGEBYLEX page and per delete transaction. */
@@ -38,12 +39,11 @@ function lua(source: string): Lua {
   return { source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
-// Indexes the objects of bytes puts. Each put sends a plain SET of its object, and the puts of one
-// tick share one call of this script, sent right behind their SETs on the same connection. So the
-// body never passes through Lua (copying it into a Lua string made small puts 30% slower), no MULTI
-// is built (ioredis' transaction objects halved small-put throughput), and the fixed cost of a
-// script call (several times that of a ZADD in Redis) is paid once per tick, not per put (measured).
-// KEYS: bucket marker, index, mtimes, then the object keys; ARGV: the time, then the object names.
+// Indexes objects just written by puts of bytes (see PutGroups): each put sends a plain SET of its
+// object, and one call of this script for a group of them follows on the same connection. So the
+// body never passes through Lua (copying it into a Lua string made small puts 30% slower) and no
+// MULTI is built (ioredis' transaction objects halved small-put throughput; measured). KEYS: the
+// bucket marker, index and mtimes, then the object keys; ARGV: the time, then the object names.
 // When the bucket is missing the objects are deleted again, so nothing lands outside a bucket.
 // Another client's commands may run between a SET and this script: a delete of the key that came
 // between wins (the object is gone, so it is not indexed), and a repeated put is harmless (both
@@ -67,35 +67,6 @@ if #z > 0 then
   redis.call('HSET', KEYS[3], unpack(h))
 end
 return #h / 2`);
-
-/** Most objects one call of INDEX takes (Lua's `unpack` is limited to a few thousand values). */
-const INDEX_BATCH = 500;
-
-/** Puts of bytes into one bucket in one tick, indexed by one call of INDEX. */
-interface IndexBatch {
-  bucket: string;
-  objects: string[];
-  names: string[];
-  indexed: Promise<unknown>;
-  settle(result: Promise<unknown>): void;
-}
-
-function indexBatch(bucket: string): IndexBatch {
-  let settle!: (result: Promise<unknown>) => void;
-  const indexed = new Promise<unknown>((resolve) => {
-    settle = resolve;
-  });
-  return { bucket, objects: [], names: [], indexed, settle };
-}
-
-/** The index batches of the current tick, and the connection corked until its end. */
-interface Tick {
-  stream: Redis['stream'] | undefined;
-  /** The batch being filled, per bucket. */
-  open: Map<string, IndexBatch>;
-  /** Batches already full, in order. */
-  full: IndexBatch[];
-}
 
 // Also checks the bucket, for the same reason.
 const COMMIT = lua(`
@@ -172,6 +143,7 @@ export class RedisBackend implements StorageBackend {
   readonly bucket: string;
   private readonly keys: KeyLayout;
   private readonly calls: StorageCalls;
+  private readonly puts: PutGroups;
 
   constructor(
     readonly client: Redis,
@@ -186,6 +158,14 @@ export class RedisBackend implements StorageBackend {
       classify,
       scrub,
     });
+    const k = this.keys;
+    this.puts = new PutGroups(client, (bucket, objects, names) =>
+      this.script(
+        INDEX,
+        [k.marker(bucket), k.index(bucket), k.mtimes(bucket), ...objects],
+        [Date.now(), ...names],
+      ),
+    );
   }
 
   /** Runs Redis commands with core's retries and turns what still fails into a LithopsError. */
@@ -201,47 +181,6 @@ export class RedisBackend implements StorageBackend {
       if (!/^NOSCRIPT/.test((e as Error).message)) throw e;
       return this.client.eval(lua.source, keys.length, ...keys, ...args);
     }
-  }
-
-  private tick: Tick | undefined;
-
-  /**
-   * Indexes an object whose SET is sent right after this call, in the same tick, together with the
-   * other puts of bytes into the same bucket in this tick (see INDEX). The first put of a tick
-   * corks the connection, so the SETs and the scripts behind them leave in one `writev` (no copy)
-   * at the end of the tick. Settles once the script has run, with its error (a missing bucket, a
-   * lost connection) for every put of the batch.
-   */
-  private indexAfterSet(bucket: string, obj: string, name: string): Promise<unknown> {
-    const tick = this.tick ?? this.startTick();
-    let batch = tick.open.get(bucket);
-    if (!batch || batch.objects.length >= INDEX_BATCH) {
-      if (batch) tick.full.push(batch);
-      batch = indexBatch(bucket);
-      tick.open.set(bucket, batch);
-    }
-    batch.objects.push(obj);
-    batch.names.push(name);
-    return batch.indexed;
-  }
-
-  private startTick(): Tick {
-    // Only a connection that writes now is corked; before that, ioredis queues the commands.
-    const stream = this.client.status === 'ready' ? this.client.stream : undefined;
-    stream?.cork();
-    const tick: Tick = { stream, open: new Map(), full: [] };
-    this.tick = tick;
-    process.nextTick(() => {
-      this.tick = undefined;
-      const now = Date.now();
-      const k = this.keys;
-      for (const b of [...tick.full, ...tick.open.values()]) {
-        const keys = [k.marker(b.bucket), k.index(b.bucket), k.mtimes(b.bucket), ...b.objects];
-        b.settle(this.script(INDEX, keys, [now, ...b.names]));
-      }
-      stream?.uncork();
-    });
-    return tick;
   }
 
   private error(failure: StorageFailure, ctx: Call, cause: unknown): LithopsError {
@@ -272,10 +211,7 @@ export class RedisBackend implements StorageBackend {
         putSingle: async (b) => {
           const obj = k.object(bucket, key);
           const bytes = Buffer.from(b.buffer, b.byteOffset, b.length);
-          await this.call(ctx, () => {
-            const indexed = this.indexAfterSet(bucket, obj, key);
-            return Promise.allSettled([c.set(obj, bytes), indexed]).then(settledOrThrow);
-          });
+          await this.call(ctx, () => this.puts.put(bucket, obj, key, bytes));
         },
         start: async () => {
           await this.requireBucket(ctx);
@@ -506,10 +442,4 @@ function failedExec(results: [Error | null, unknown][] | null): unknown[] {
   if (!results) throw new Error('Redis transaction was aborted');
   for (const [err] of results) if (err) throw err;
   return results.map(([, v]) => v);
-}
-
-/** The values of commands sent together, throwing the first failure (after all have settled). */
-function settledOrThrow(results: PromiseSettledResult<unknown>[]): unknown[] {
-  for (const r of results) if (r.status === 'rejected') throw r.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value);
 }

@@ -56,6 +56,8 @@ describe('redis index of small puts', () => {
     const keys = Array.from({ length: 5000 }, (_, i) => `k/${String(i).padStart(4, '0')}`);
     await Promise.all(keys.map((k) => a.putObject('many', k, Buffer.from(k))));
     expect(await names(a, 'many')).toEqual(keys);
+    const back = await Promise.all(keys.map((k) => a.getObject('many', k)));
+    expect(back.map((b) => Buffer.from(b).toString())).toEqual(keys);
     const l = await layout('many');
     expect(l.mtimes).toEqual(keys);
     expect(l.objects).toEqual(keys);
