@@ -1,7 +1,7 @@
 // Storage throughput: our backends against the raw SDK client doing the same work, same run.
 // Workloads: 1,000 × 64 KiB and 10 × 20 MiB objects, put then get, 16 requests in flight.
 // Servers: s3rver (aws_s3, ibm_cos) and Redis, on loopback. Run: node bench/storage.mjs
-import { build, compare, fromPkg, report, runs, workloads } from './storage-harness.mjs';
+import { build, compare, fromPkg, report, runs } from './storage-harness.mjs';
 
 const { ensureRedis, startS3rver, testBackendContext } = await build('testkit');
 const awsS3 = (await build('aws-s3')).default;
@@ -65,8 +65,12 @@ try {
       )),
     );
     await rBackend.deleteBucket('bench');
-    for (const w of workloads) {
-      await rRaw.del(...Array.from({ length: w.count }, (_, i) => `${prefix}-raw:bench/raw/${w.size}/${i}`));
+    // The raw side's keys, warm-up passes included.
+    for (let cursor = '0'; ; ) {
+      const [next, keys] = await rRaw.scan(cursor, 'MATCH', `${prefix}-raw:*`, 'COUNT', 1000);
+      if (keys.length > 0) await rRaw.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
     }
     rRaw.disconnect();
     await rBackend[Symbol.asyncDispose]();
