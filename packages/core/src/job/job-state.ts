@@ -86,8 +86,6 @@ export class JobState {
     return this.outputsOf ?? NONE;
   }
 
-
-
   time(i: number, col: number): number {
     return this.times[i * TCOLS + col]!;
   }
