@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,26 @@ const fexec = new FunctionExecutor({ config: { localhost: { worker_processes: 2 
 `;
 
 describe('process lifecycle', () => {
+  it('many executors left open: no listener warning, and their socket folders go at exit', async () => {
+    const tmp = mkdtempSync(join(here, '.tmp-lifecycle-tmpdir-'));
+    tempDirs.push(tmp);
+    const r = await run(
+      `
+import { FunctionExecutor } from '@lithops/core';
+for (let i = 0; i < 12; i++) {
+  const fexec = new FunctionExecutor({ config: { localhost: { worker_processes: 1 } } });
+  await fexec.getResult(await fexec.callAsync((x) => x + 1, i));
+}
+console.log('done');
+`,
+      { env: { TMPDIR: tmp } },
+    );
+    expect(r.out).toContain('done');
+    expect(r.out).not.toContain('MaxListenersExceededWarning');
+    expect(r.code).toBe(0);
+    expect(readdirSync(tmp).filter((d) => d.startsWith('lithops-pool-'))).toEqual([]);
+  });
+
   it('a script that never closes its executor still exits by itself', async () => {
     const r = await run(`${SCRIPT_HEAD}
 const fs = await fexec.map((x) => x + 1, [1, 2, 3]);

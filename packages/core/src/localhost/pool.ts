@@ -117,11 +117,22 @@ export interface PoolOptions {
   onEvent: (e: CallEvent) => void;
 }
 
+/** Socket folders of the pools not closed yet, removed at exit (one handler for all pools). */
+const openDirs = new Set<string>();
+let exitHook = false;
+
 /** A private folder for the pool's socket (Unix), or a named pipe (Windows). */
 function socketAddress(): { path: string; dir?: string } {
   if (process.platform === 'win32')
     return { path: `\\\\.\\pipe\\lithops-${process.pid}-${randomBytes(6).toString('hex')}` };
   const dir = mkdtempSync(join(tmpdir(), 'lithops-pool-'));
+  openDirs.add(dir);
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => {
+      for (const d of openDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
   return { path: join(dir, 's'), dir };
 }
 
@@ -146,9 +157,12 @@ export class ProcessPool {
   private server: Server | undefined;
   private address: { path: string; dir?: string } | undefined;
   private readonly nonce = randomBytes(16).toString('hex');
-  private readonly removeDir = () => {
-    if (this.address?.dir) rmSync(this.address.dir, { recursive: true, force: true });
-  };
+  private removeDir(): void {
+    const dir = this.address?.dir;
+    if (!dir) return;
+    rmSync(dir, { recursive: true, force: true });
+    openDirs.delete(dir);
+  }
 
   constructor(private readonly opts: PoolOptions) {}
 
@@ -212,7 +226,6 @@ export class ProcessPool {
   private listen(): void {
     if (this.server) return;
     this.address = socketAddress();
-    process.once('exit', this.removeDir);
     this.server = createServer((socket) => this.onConnection(socket));
     this.server.on('error', (e) => {
       this.fatal = `The localhost pool could not listen on ${this.address?.path}: ${e.message}`;
@@ -557,6 +570,5 @@ export class ProcessPool {
     this.server?.close();
     this.server = undefined;
     this.removeDir();
-    process.off('exit', this.removeDir);
   }
 }
