@@ -82,6 +82,27 @@ const log: Logger = {
   error: (m) => capture.add(`[error] ${m}\n`),
 };
 
+/** The reply of a call that threw (or whose result could not be encoded). */
+function failedReply(
+  req: CallRequest,
+  e: unknown,
+  fnStart: number,
+  fnEnd: number,
+  unserializable?: true,
+): CallReply {
+  const reply: CallReply = {
+    type: 'done',
+    seq: req.seq,
+    ok: false,
+    error: serializeError(e),
+    fnStart,
+    fnEnd,
+    output: capture.take(),
+  };
+  if (unserializable) reply.unserializable = true;
+  return reply;
+}
+
 /** Runs one call; never rejects (a failure is a reply). */
 export async function runCall(req: CallRequest): Promise<CallReply> {
   const saved: Record<string, string | undefined> = {};
@@ -125,16 +146,7 @@ export async function runCall(req: CallRequest): Promise<CallReply> {
       // Data descriptors become ObjectChunks (or a reducer's map results) here, inside the call.
       result = await fn(await functionInput(input, ctx), ctx);
     } catch (e) {
-      const fnEnd = Date.now();
-      return {
-        type: 'done',
-        seq: req.seq,
-        ok: false,
-        error: serializeError(e),
-        fnStart,
-        fnEnd,
-        output: capture.take(),
-      };
+      return failedReply(req, e, fnStart, Date.now());
     }
     const fnEnd = Date.now();
     let encoded: ReturnType<typeof encodeResult>;
@@ -143,16 +155,7 @@ export async function runCall(req: CallRequest): Promise<CallReply> {
       assertCloneable(result, 'result');
       encoded = encodeResult(result);
     } catch (e) {
-      return {
-        type: 'done',
-        seq: req.seq,
-        ok: false,
-        unserializable: true,
-        error: serializeError(e),
-        fnStart,
-        fnEnd,
-        output: capture.take(),
-      };
+      return failedReply(req, e, fnStart, fnEnd, true);
     }
     return {
       type: 'done',
@@ -165,15 +168,7 @@ export async function runCall(req: CallRequest): Promise<CallReply> {
       output: capture.take(),
     };
   } catch (e) {
-    return {
-      type: 'done',
-      seq: req.seq,
-      ok: false,
-      error: serializeError(e),
-      fnStart,
-      fnEnd: Date.now(),
-      output: capture.take(),
-    };
+    return failedReply(req, e, fnStart, Date.now());
   } finally {
     current = undefined;
     for (const [k, v] of Object.entries(saved)) {
