@@ -326,7 +326,10 @@ export class ProcessPool {
   /** The invocation a call belongs to: nearly always the first one (they run in order). */
   private invocationOf(conn: Conn, jobKey: string, callId: string): Invocation | undefined {
     for (const inv of conn.inflight) {
-      if (inv.payload.jobKey === jobKey && inv.payload.calls.some((c) => c.callId === callId)) return inv;
+      if (inv.payload.jobKey !== jobKey) continue;
+      // Calls end in order: the next unreported one, without a scan of a large invocation.
+      const { calls } = inv.payload;
+      if (calls[inv.reported.size]?.callId === callId || calls.some((c) => c.callId === callId)) return inv;
     }
     return undefined;
   }
