@@ -34,8 +34,8 @@ describe('localhost pool', () => {
     const fs = await fexec.map(jobs.echo, [7, 'x'.repeat(100)]);
     await fexec.wait(fs);
     expect(fs[0]!.job.state[0]).toBe(FutureState.Ready);
-    expect(fs[0]!.job.encoded[0]).toBeUndefined();
-    expect(fs[1]!.job.encoded[1]).toBeInstanceOf(Uint8Array);
+    expect(fs[0]!.job.encoded(0)).toBeUndefined();
+    expect(fs[1]!.job.encoded(1)).toBeInstanceOf(Uint8Array);
     expect(await fexec.getResult(fs)).toEqual([7, 'x'.repeat(100)]);
   });
 

@@ -79,9 +79,9 @@ function outcomeOf(job: JobState, i: number): InlineOutcome {
   const key = job.resultKeys.get(i);
   const resultFormat = job.resultFormats.get(i);
   if (key !== undefined) return { ok: true, resultKey: key, resultFormat };
-  const raw = job.encoded[i];
+  const raw = job.encoded(i);
   // A result the client already decoded is encoded again (and so is no longer raw).
-  return raw ? { ok: true, result: raw, resultFormat } : { ok: true, result: encode(job.values[i]) };
+  return raw ? { ok: true, result: raw, resultFormat } : { ok: true, result: encode(job.value(i)) };
 }
 
 function statusOf(job: JobState, i: number, o: InlineOutcome): CallStatus {
@@ -154,7 +154,7 @@ export async function mapReduce(
     runtimeMemory: opts.mapRuntimeMemory,
   });
   // As Lithops: getResult() without futures gives the reducers' results, not the map's.
-  for (const f of mapFutures) f.job.collected[f.index] = 1;
+  for (const f of mapFutures) f.job.markCollected(f.index);
   const env = await host.dataEnv();
   const job = mapFutures[0]?.job;
 

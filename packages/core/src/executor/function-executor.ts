@@ -16,14 +16,20 @@ import type { ObjectsInput } from '../data/objects.js';
 import type { DataOptions } from '../data/options.js';
 import { LithopsError } from '../errors.js';
 import { encodeCallData, type Iterdata } from '../job/call-data.js';
-import { FuturesList, ResponseFuture, setOwner } from '../job/future.js';
+import { FuturesList, ResponseFuture } from '../job/future.js';
 import { FutureState, JobState } from '../job/job-state.js';
-import type { CallEvent, ComputeBackend, InvocationPayload, RuntimeInfo } from '../plugin/compute-backend.js';
+import type {
+  CallEvent,
+  CallRef,
+  ComputeBackend,
+  InvocationPayload,
+  RuntimeInfo,
+} from '../plugin/compute-backend.js';
 import { loadBackendDefinition } from '../plugin/loader.js';
 import type { StorageBackend } from '../plugin/storage-backend.js';
 import { invokeJob } from '../serverless/invoker.js';
 import { createJobMonitor, type JobMonitor } from '../serverless/job-monitor.js';
-import { shipFunction } from '../ship/prepare.js';
+import { type ShippedFunction, shipFunction } from '../ship/prepare.js';
 import type { CloudObject } from '../storage/cloud-object.js';
 import { createStorageBackend } from '../storage/create.js';
 import { LazyStorageBackend, whenReady } from '../storage/lazy-backend.js';
@@ -40,7 +46,7 @@ import {
   type MapOptions,
   type WaitOptions,
 } from './options.js';
-import { waitForFutures } from './waiter.js';
+import { type WaitPlan, waitForFutures } from './waiter.js';
 
 type Mode = 'localhost' | 'serverless' | 'standalone';
 const MODE_DEFAULT_BACKEND: Record<Mode, string> = {
@@ -87,6 +93,33 @@ function positive(name: string, v: unknown, integer: boolean): void {
 }
 
 /**
+ * One invocation of a job: its fields written out (a spread of `base` costs more than the whole
+ * send of a one-call job on localhost); `satisfies` keeps the list complete.
+ */
+function invocationPayload(
+  base: Omit<InvocationPayload, 'calls'>,
+  calls: CallRef[],
+  inline: InvocationPayload['inline'],
+): InvocationPayload {
+  return {
+    codecVersion: base.codecVersion,
+    executorId: base.executorId,
+    jobId: base.jobId,
+    jobKey: base.jobKey,
+    storage: base.storage,
+    func: base.func,
+    dataKey: base.dataKey,
+    inline,
+    extraArgsRange: base.extraArgsRange,
+    calls,
+    timeoutSec: base.timeoutSec,
+    memoryMb: base.memoryMb,
+    extraEnv: base.extraEnv,
+    maxInlineResultBytes: base.maxInlineResultBytes,
+  } satisfies { [K in keyof Required<InvocationPayload>]: unknown };
+}
+
+/**
  * Runs functions over inputs on the configured compute backend (localhost by default).
  * Mirrors Lithops' FunctionExecutor; close it with `await using` or `close()`.
  */
@@ -95,10 +128,14 @@ export class FunctionExecutor implements AsyncDisposable {
   readonly config: LoadedConfig;
   protected readonly log: Logger;
   private backendsP: Promise<Backends> | undefined;
-  private readonly jobs = new Map<string, JobState>();
+  /** Every job, for clean(); the ones with calls not ended, by key, for their events. */
+  private readonly jobs: JobState[] = [];
+  private readonly pending = new Map<string, JobState>();
   private readonly lists: FuturesList<unknown>[] = [];
-  private readonly runtimes = new Map<number, Promise<RuntimeInfo>>();
-  private readonly bundlesUploaded = new Map<string, Promise<void>>();
+  /** Runtimes deployed, by memory (MB): the promise, and its value once there. */
+  private readonly runtimes = new Map<number, { info: Promise<RuntimeInfo>; ready?: RuntimeInfo }>();
+  /** Function bundles uploaded or being uploaded, by content hash. */
+  private readonly bundles = new Map<string, { key: string; upload: Promise<void>; done: boolean }>();
   private jobSeq = 0;
   private storageFacade: Storage | undefined;
   private closed: Promise<void> | undefined;
@@ -196,10 +233,13 @@ export class FunctionExecutor implements AsyncDisposable {
   }
 
   private onEvent(e: CallEvent): void {
-    const job = this.jobs.get(e.jobKey);
+    const job = this.pending.get(e.jobKey);
     if (!job) return;
     if (e.type === 'init') job.markRunning(Number.parseInt(e.callId, 10), e.workerId, e.at);
-    else job.finish(Number.parseInt(e.status.callId, 10), e.status);
+    else {
+      job.finish(Number.parseInt(e.status.callId, 10), e.status);
+      if (job.doneCount === job.n) this.pending.delete(job.jobKey);
+    }
   }
 
   private assertOpen(): void {
@@ -207,18 +247,47 @@ export class FunctionExecutor implements AsyncDisposable {
       throw new LithopsError('ABORTED', 'This executor is closed.', { hint: 'Create a new executor.' });
   }
 
-  private runtimeFor(b: Backends, memoryMb: number): Promise<RuntimeInfo> {
+  private runtimeFor(b: Backends, memoryMb: number): { info: Promise<RuntimeInfo>; ready?: RuntimeInfo } {
     let r = this.runtimes.get(memoryMb);
     if (!r) {
-      r = b.compute.deployRuntime({
-        name: String(b.section.runtime ?? 'default'),
-        memoryMb,
-        timeoutSec: this.config.lithops.execution_timeout,
-      });
-      this.runtimes.set(memoryMb, r);
-      r.catch(() => this.runtimes.delete(memoryMb));
+      const entry: { info: Promise<RuntimeInfo>; ready?: RuntimeInfo } = {
+        info: b.compute.deployRuntime({
+          name: String(b.section.runtime ?? 'default'),
+          memoryMb,
+          timeoutSec: this.config.lithops.execution_timeout,
+        }),
+      };
+      entry.info.then(
+        (info) => {
+          entry.ready = info;
+        },
+        () => this.runtimes.delete(memoryMb),
+      );
+      this.runtimes.set(memoryMb, entry);
+      r = entry;
     }
     return r;
+  }
+
+  /** The function's bundle in storage: uploaded once per executor. */
+  private bundleFor(
+    b: Backends,
+    shipped: ShippedFunction,
+  ): { key: string; upload: Promise<void>; done: boolean } {
+    let e = this.bundles.get(shipped.sha256);
+    if (!e) {
+      const key = keys.funcBundle(this.config.lithops.jobs_prefix, this.executorId, shipped.sha256);
+      const entry = { key, upload: b.storage.putObject(b.storage.bucket, key, shipped.code), done: false };
+      entry.upload.then(
+        () => {
+          entry.done = true;
+        },
+        () => this.bundles.delete(shipped.sha256),
+      );
+      this.bundles.set(shipped.sha256, entry);
+      e = entry;
+    }
+    return e;
   }
 
   /** @internal What data inputs and mapReduce (src/data/) need from the executor. */
@@ -346,8 +415,7 @@ export class FunctionExecutor implements AsyncDisposable {
     }
     const memoryMb = opts.runtimeMemory ?? (b.section.runtime_memory as number | undefined) ?? 0;
     const jobId = `M${String(this.jobSeq++).padStart(3, '0')}`;
-    const job = new JobState(this.executorId, jobId, data.count, shipped.name);
-    setOwner(job, this);
+    const job = new JobState(this.executorId, jobId, data.count, shipped.name, this);
     const futures = new FuturesList<Awaited<R>>();
     for (let i = 0; i < data.count; i++) futures.push(new ResponseFuture(job, i));
     this.lists.push(futures as FuturesList<unknown>);
@@ -355,24 +423,24 @@ export class FunctionExecutor implements AsyncDisposable {
 
     const prefix = l.jobs_prefix;
     const bucket = b.storage.bucket;
-    const funcKey = keys.funcBundle(prefix, this.executorId, shipped.sha256);
+    const bundle = this.bundleFor(b, shipped);
     const dataKey = keys.callData(prefix, job.jobKey);
-    let upload = this.bundlesUploaded.get(funcKey);
-    if (!upload) {
-      upload = b.storage.putObject(bucket, funcKey, shipped.code);
-      this.bundlesUploaded.set(funcKey, upload);
-      upload.catch(() => this.bundlesUploaded.delete(funcKey));
-    }
     // Small jobs on localhost carry their call data in the invocations: no storage round trip.
     const inline = b.mode === 'localhost' && data.bytes.length <= INLINE_CALL_DATA_BYTES;
-    const [runtime] = await Promise.all([
-      this.runtimeFor(b, memoryMb),
-      upload,
-      inline ? undefined : b.storage.putObject(bucket, dataKey, data.bytes),
-    ]);
+    const rt = this.runtimeFor(b, memoryMb);
+    // A warm executor (runtime known, bundle stored, data inline) sends without waiting.
+    let runtime = rt.ready;
+    if (!runtime || !bundle.done || !inline) {
+      [runtime] = await Promise.all([
+        rt.info,
+        bundle.upload,
+        inline ? undefined : b.storage.putObject(bucket, dataKey, data.bytes),
+      ]);
+    }
     const inlineExtraArgs =
       inline && data.extraArgsRange ? data.bytes.subarray(...data.extraArgsRange) : undefined;
-    this.jobs.set(job.jobKey, job);
+    this.jobs.push(job);
+    this.pending.set(job.jobKey, job);
     // Silent past the invocation's deadline plus a grace: the worker is gone.
     b.monitor?.watch(
       job.jobKey,
@@ -398,7 +466,7 @@ export class FunctionExecutor implements AsyncDisposable {
       jobId,
       jobKey: job.jobKey,
       storage: { backend: b.storage.name, bucket, prefix },
-      func: { key: funcKey, sha256: shipped.sha256, exportName: 'default' },
+      func: { key: bundle.key, sha256: shipped.sha256, exportName: 'default' },
       dataKey,
       extraArgsRange: data.extraArgsRange,
       timeoutSec,
@@ -434,13 +502,16 @@ export class FunctionExecutor implements AsyncDisposable {
         calls.push({ callId: callIdOf(i), start: data.offsets[i]!, end: data.offsets[i + 1]! });
       job.markInvoked(from, to, Date.now());
       try {
-        const payload: InvocationPayload = { ...base, calls };
-        if (inline) {
-          payload.inline = {
-            calls: data.bytes.subarray(data.offsets[from]!, data.offsets[to]!),
-            extraArgs: inlineExtraArgs,
-          };
-        }
+        const payload = invocationPayload(
+          base,
+          calls,
+          inline
+            ? {
+                calls: data.bytes.subarray(data.offsets[from]!, data.offsets[to]!),
+                extraArgs: inlineExtraArgs,
+              }
+            : undefined,
+        );
         await b.compute.invoke(runtime, payload);
       } catch (e) {
         for (let i = from; i < data.count; i++)
@@ -465,6 +536,7 @@ export class FunctionExecutor implements AsyncDisposable {
       }
     }
     b.monitor?.forget(job.jobKey, cancelled);
+    if (job.doneCount === job.n) this.pending.delete(job.jobKey);
   }
 
   /** Futures of this executor (all jobs), in submission order. */
@@ -475,7 +547,7 @@ export class FunctionExecutor implements AsyncDisposable {
   private normalize<R>(fs: FutureInput<R> | undefined, uncollectedOnly: boolean): ResponseFuture<R>[] {
     if (fs === undefined) {
       const all = this.allFutures() as ResponseFuture<R>[];
-      return uncollectedOnly ? all.filter((f) => !f.job.collected[f.index]) : all;
+      return uncollectedOnly ? all.filter((f) => !f.job.collected(f.index)) : all;
     }
     const list = fs instanceof ResponseFuture ? [fs] : [...fs];
     for (const f of list) {
@@ -495,40 +567,57 @@ export class FunctionExecutor implements AsyncDisposable {
     opts: WaitOptions = {},
   ): Promise<{ done: FuturesList<R>; notDone: FuturesList<R> }> {
     const list = this.normalize(fs, false);
-    const throwExcept = opts.throwExcept ?? true;
-    const { failed } = await waitForFutures({
-      futures: list,
+    await this.waitList(list, {
       returnWhen: opts.returnWhen ?? ALL_COMPLETED,
-      throwExcept,
+      throwExcept: opts.throwExcept ?? true,
       timeoutSec: opts.timeout,
       signal: opts.signal,
       progress: opts.showProgressbar ?? true,
+      download: opts.downloadResults ?? false,
     });
-    if (failed && throwExcept) {
-      const bad = list.find((f) => f.error)!;
-      throw callError(bad.job, bad.index, this.config.lithops.backend);
-    }
     const done = FuturesList.fromFutures(list.filter((f) => f.done));
     const notDone = FuturesList.fromFutures(list.filter((f) => !f.done));
-    if (opts.downloadResults) await this.download(done);
     return { done, notDone };
   }
 
+  /** wait() without the lists: what getResult and result() need. */
+  private async waitList(
+    list: readonly ResponseFuture<unknown>[],
+    plan: Omit<WaitPlan, 'futures'> & { download: boolean },
+  ): Promise<void> {
+    const { failed } = await waitForFutures({
+      futures: list,
+      returnWhen: plan.returnWhen,
+      throwExcept: plan.throwExcept,
+      timeoutSec: plan.timeoutSec,
+      signal: plan.signal,
+      progress: plan.progress,
+    });
+    if (failed && plan.throwExcept) {
+      const bad = list.find((f) => f.error)!;
+      throw callError(bad.job, bad.index, this.config.lithops.backend);
+    }
+    if (plan.download) await this.download(list);
+  }
+
   /** Fetches results kept in storage (too large to travel inline) for done futures. */
-  private async download(list: readonly ResponseFuture<unknown>[]): Promise<void> {
+  private download(list: readonly ResponseFuture<unknown>[]): Promise<void> | undefined {
     const todo = list.filter(
       (f) =>
         f.job.resultKeys.has(f.index) &&
-        f.job.encoded[f.index] === undefined &&
+        f.job.encoded(f.index) === undefined &&
         f.job.state[f.index] === FutureState.Ready,
     );
-    if (todo.length === 0) return;
+    return todo.length === 0 ? undefined : this.fetchResults(todo);
+  }
+
+  private async fetchResults(todo: readonly ResponseFuture<unknown>[]): Promise<void> {
     const { storage } = await this.backends();
     let next = 0;
     const worker = async () => {
       while (next < todo.length) {
         const f = todo[next++]!;
-        f.job.encoded[f.index] = await storage.getObject(storage.bucket, f.job.resultKeys.get(f.index)!);
+        f.job.setEncoded(f.index, await storage.getObject(storage.bucket, f.job.resultKeys.get(f.index)!));
       }
     };
     await Promise.all(Array.from({ length: Math.min(64, todo.length) }, worker));
@@ -539,12 +628,12 @@ export class FunctionExecutor implements AsyncDisposable {
     if (job.state[i] === FutureState.Error) return callError(job, i, this.config.lithops.backend);
     if (job.state[i] === FutureState.Ready) {
       // Tiny results were decoded on arrival (JobState.finish).
-      const bytes = job.encoded[i];
-      if (bytes !== undefined) job.values[i] = decodeResult(bytes, job.resultFormats.get(i));
-      job.encoded[i] = undefined;
+      const bytes = job.encoded(i);
+      if (bytes !== undefined) job.setValue(i, decodeResult(bytes, job.resultFormats.get(i)));
+      job.setEncoded(i, undefined);
       job.state[i] = FutureState.Success;
     }
-    return job.values[i];
+    return job.value(i);
   }
 
   /**
@@ -562,18 +651,26 @@ export class FunctionExecutor implements AsyncDisposable {
   getResult(fs?: undefined, opts?: WaitOptions): Promise<unknown[]>;
   async getResult<R>(fs?: FutureInput<R>, opts: WaitOptions = {}): Promise<unknown> {
     const list = this.normalize(fs, true);
-    const { notDone } = await this.wait(list, { ...opts, returnWhen: ALL_COMPLETED, downloadResults: true });
-    if (notDone.length > 0) {
+    await this.waitList(list, {
+      returnWhen: ALL_COMPLETED,
+      throwExcept: opts.throwExcept ?? true,
+      timeoutSec: opts.timeout,
+      signal: opts.signal,
+      progress: opts.showProgressbar ?? true,
+      download: true,
+    });
+    const notDone = list.reduce((n, f) => (f.done ? n : n + 1), 0);
+    if (notDone > 0) {
       throw new LithopsError(
         'TIMEOUT',
-        `${notDone.length} of ${list.length} calls were not done after ${opts.timeout} s.`,
+        `${notDone} of ${list.length} calls were not done after ${opts.timeout} s.`,
         {
           hint: 'Wait longer (timeout option), or use wait() to take what is done.',
         },
       );
     }
     const values = list.map((f) => {
-      f.job.collected[f.index] = 1;
+      f.job.markCollected(f.index);
       return this.valueOf(f);
     });
     return fs instanceof ResponseFuture ? values[0] : values;
@@ -581,7 +678,14 @@ export class FunctionExecutor implements AsyncDisposable {
 
   /** @internal used by ResponseFuture.result(). */
   async resultOf(f: ResponseFuture<unknown>, opts: WaitOptions = {}): Promise<unknown> {
-    await this.wait([f], { ...opts, throwExcept: false, showProgressbar: false, downloadResults: true });
+    await this.waitList([f], {
+      returnWhen: ALL_COMPLETED,
+      throwExcept: false,
+      timeoutSec: opts.timeout,
+      signal: opts.signal,
+      progress: false,
+      download: true,
+    });
     if (!f.done) throw new LithopsError('TIMEOUT', `${f} was not done after ${opts.timeout} s.`);
     const v = this.valueOf(f);
     if (f.error && opts.throwExcept !== false) throw v;
@@ -660,7 +764,7 @@ export class FunctionExecutor implements AsyncDisposable {
         : []),
     ];
     if (cos.length > 0) await this.storage.deleteCloudObjects(cos);
-    const jobs = new Set(opts.fs ? this.normalize(opts.fs, false).map((f) => f.job) : this.jobs.values());
+    const jobs = new Set(opts.fs ? this.normalize(opts.fs, false).map((f) => f.job) : this.jobs);
     const prefix = this.config.lithops.jobs_prefix;
     const folders: string[] = [];
     for (const job of jobs) {
@@ -703,7 +807,7 @@ export class FunctionExecutor implements AsyncDisposable {
       return;
     }
     const running: ResponseFuture<unknown>[] = [];
-    for (const job of this.jobs.values()) {
+    for (const job of this.pending.values()) {
       if (job.doneCount === job.n) continue;
       this.cancelJob(job, b, 'The executor was closed before the call started.');
       for (let i = 0; i < job.n; i++) if (!job.isDone(i)) running.push(new ResponseFuture(job, i));

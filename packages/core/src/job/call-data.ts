@@ -5,23 +5,32 @@ import { LithopsError } from '../errors.js';
 /** Input of a map: any iterable or async iterable. */
 export type Iterdata<T> = Iterable<T> | AsyncIterable<T>;
 
+const EMPTY = new Uint8Array(0);
+
 /** A growable byte buffer: call inputs are appended as they are encoded. */
 class ByteSink {
-  // Starts small: a job of one call should not allocate (and collect) a large buffer.
-  buf = Buffer.allocUnsafe(256);
+  /** The first bytes appended, kept as they are until a second append (a job of one call). */
+  private buf: Uint8Array = EMPTY;
+  private owned = false;
   length = 0;
   append(bytes: Uint8Array): void {
-    if (this.length + bytes.length > this.buf.length) {
-      let size = this.buf.length * 2;
+    if (this.length === 0 && !this.owned) {
+      this.buf = bytes;
+      this.length = bytes.length;
+      return;
+    }
+    if (!this.owned || this.length + bytes.length > this.buf.length) {
+      let size = Math.max(256, this.buf.length * 2);
       while (size < this.length + bytes.length) size *= 2;
       const next = Buffer.allocUnsafe(size);
-      this.buf.copy(next, 0, 0, this.length);
+      next.set(this.buf.subarray(0, this.length));
       this.buf = next;
+      this.owned = true;
     }
     this.buf.set(bytes, this.length);
     this.length += bytes.length;
   }
-  bytes(): Buffer {
+  bytes(): Uint8Array {
     return this.buf.subarray(0, this.length);
   }
 }
@@ -31,7 +40,7 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
 
 export interface CallData {
   /** All call inputs, then `extraArgs`, in one object. */
-  bytes: Buffer;
+  bytes: Uint8Array;
   /** offsets[i]..offsets[i+1] is call i's input. */
   offsets: Float64Array;
   count: number;
@@ -61,7 +70,8 @@ export async function encodeCallData<T>(
     );
   }
   const sink = new ByteSink();
-  let offsets = new Float64Array(16);
+  // Sized for an array's items (the common case, and no typed-array growth); grown otherwise.
+  let offsets = new Float64Array(Array.isArray(iterdata) ? iterdata.length + 2 : 16);
   let count = 0;
   const add = (item: unknown): void => {
     assertCloneable(item, `iterdata[${count}]`);

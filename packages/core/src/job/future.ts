@@ -13,19 +13,6 @@ export interface CallStats {
   worker_id?: string;
 }
 
-/** What a future needs from the executor that made it. */
-export interface FutureOwner {
-  resultOf(
-    future: ResponseFuture<unknown>,
-    opts?: { throwExcept?: boolean; timeout?: number },
-  ): Promise<unknown>;
-}
-
-const owners = new WeakMap<JobState, FutureOwner>();
-export function setOwner(job: JobState, owner: FutureOwner): void {
-  owners.set(job, owner);
-}
-
 /** One call of a job. Light: all its data lives in the job's columns. */
 export class ResponseFuture<R = unknown> {
   constructor(
@@ -91,7 +78,7 @@ export class ResponseFuture<R = unknown> {
   result(opts?: { throwExcept?: true; timeout?: number }): Promise<R>;
   result(opts: { throwExcept: false; timeout?: number }): Promise<R | Error>;
   result(opts: { throwExcept?: boolean; timeout?: number } = {}): Promise<R | Error> {
-    return owners.get(this.job)!.resultOf(this, opts) as Promise<R | Error>;
+    return this.job.owner.resultOf(this, opts) as Promise<R | Error>;
   }
 
   toString(): string {

@@ -1,6 +1,7 @@
 import { decode } from '../codec/codec.js';
 import type { LithopsErrorCode } from '../errors.js';
 import type { CallStatus, RemoteErrorData } from '../worker/status.js';
+import type { ResponseFuture } from './future.js';
 
 /** Lithops' future states, in order. */
 export const FutureState = {
@@ -26,31 +27,39 @@ const NONE: ReadonlyMap<number, never> = new Map<number, never>();
 
 /** Columns of the per-call timings array, epoch ms (as Lithops' stats timestamps). */
 export const T = { submitted: 0, started: 1, fnStart: 2, fnEnd: 3, workerEnd: 4, received: 5 } as const;
-const TCOLS = 6;
+/** Two more numeric columns share that array: the worker's index (+1) and the collected flag. */
+const WORKER = 6;
+const COLLECTED = 7;
+const COLS = 8;
 
 export interface CallFailure {
   code: LithopsErrorCode;
   error: RemoteErrorData;
 }
 
+/** What a job's futures need from the executor that made it. */
+export interface JobOwner {
+  resultOf(
+    future: ResponseFuture<unknown>,
+    opts?: { throwExcept?: boolean; timeout?: number },
+  ): Promise<unknown>;
+}
+
 /**
- * Everything known about the calls of one job, kept column-wise (typed arrays and sparse maps)
- * so that 100,000 futures cost bytes each, not an object graph each.
+ * Everything known about the calls of one job, kept column-wise (two typed arrays, and sparse
+ * columns made on first write) so that 100,000 futures cost bytes each, not an object graph
+ * each, and a job of one call (callAsync) costs well under a kilobyte.
  */
 export class JobState {
   readonly state: Uint8Array;
-  readonly times: Float64Array;
-  private readonly workerIdx: Uint16Array;
-  private readonly workerNames: string[] = [];
-  /** Encoded inline results, dropped once decoded. */
-  readonly encoded: (Uint8Array | undefined)[];
+  private readonly cols: Float64Array;
+  private workerNames?: string[];
+  private encodedOf?: (Uint8Array | undefined)[];
+  private valuesOf?: unknown[];
   private keysOf?: Map<number, string>;
   private formatsOf?: Map<number, 'u8' | 'buffer'>;
-  readonly values: unknown[];
   private failuresOf?: Map<number, CallFailure>;
   private outputsOf?: Map<number, string>;
-  /** 1 once getResult() handed the value out (for getResult() with no futures). */
-  readonly collected: Uint8Array;
   doneCount = 0;
   readonly jobKey: string;
   private listeners?: Set<(index: number) => void>;
@@ -60,17 +69,13 @@ export class JobState {
     readonly jobId: string,
     readonly n: number,
     readonly functionName: string,
+    readonly owner: JobOwner,
   ) {
     this.jobKey = `${executorId}-${jobId}`;
     this.state = new Uint8Array(n);
-    this.times = new Float64Array(n * TCOLS);
-    this.workerIdx = new Uint16Array(n);
-    this.encoded = new Array(n);
-    this.values = new Array(n);
-    this.collected = new Uint8Array(n);
+    this.cols = new Float64Array(n * COLS);
   }
 
-  // Sparse columns are made on first write: most jobs have no failures, outputs or stored results.
   /** Storage keys of results too large to travel inline. */
   get resultKeys(): ReadonlyMap<number, string> {
     return this.keysOf ?? NONE;
@@ -86,12 +91,38 @@ export class JobState {
     return this.outputsOf ?? NONE;
   }
 
+  /** The encoded result of a call, until it is decoded. */
+  encoded(i: number): Uint8Array | undefined {
+    return this.encodedOf?.[i];
+  }
+  setEncoded(i: number, bytes: Uint8Array | undefined): void {
+    if (bytes === undefined && !this.encodedOf) return;
+    this.encodedOf ??= new Array(this.n);
+    this.encodedOf[i] = bytes;
+  }
+  /** The decoded result of a call. */
+  value(i: number): unknown {
+    return this.valuesOf?.[i];
+  }
+  setValue(i: number, v: unknown): void {
+    this.valuesOf ??= new Array(this.n);
+    this.valuesOf[i] = v;
+  }
+
+  /** getResult() handed the value out (getResult() with no futures skips it). */
+  collected(i: number): boolean {
+    return this.cols[i * COLS + COLLECTED] === 1;
+  }
+  markCollected(i: number): void {
+    this.cols[i * COLS + COLLECTED] = 1;
+  }
+
   time(i: number, col: number): number {
-    return this.times[i * TCOLS + col]!;
+    return this.cols[i * COLS + col]!;
   }
 
   setTime(i: number, col: number, v: number): void {
-    this.times[i * TCOLS + col] = v;
+    this.cols[i * COLS + col] = v;
   }
 
   isDone(i: number): boolean {
@@ -99,8 +130,8 @@ export class JobState {
   }
 
   workerId(i: number): string | undefined {
-    const w = this.workerIdx[i]!;
-    return w === 0 ? undefined : this.workerNames[w - 1];
+    const w = this.cols[i * COLS + WORKER]!;
+    return w === 0 ? undefined : this.workerNames?.[w - 1];
   }
 
   markInvoked(from: number, to: number, at: number): void {
@@ -118,9 +149,11 @@ export class JobState {
   }
 
   private setWorker(i: number, workerId: string): void {
-    let w = this.workerNames.indexOf(workerId);
-    if (w < 0) w = this.workerNames.push(workerId) - 1;
-    this.workerIdx[i] = w + 1;
+    this.workerNames ??= [];
+    const names = this.workerNames;
+    let w = names.indexOf(workerId);
+    if (w < 0) w = names.push(workerId) - 1;
+    this.cols[i * COLS + WORKER] = w + 1;
   }
 
   /** Records a final status; later statuses for the same call are ignored. */
@@ -148,11 +181,11 @@ export class JobState {
       } else if (s.result && !s.resultFormat && s.result.byteLength <= TINY_RESULT_BYTES) {
         // A tiny result (a number, a flag) costs less decoded than as its own buffer.
         try {
-          this.values[i] = decode(s.result);
+          this.setValue(i, decode(s.result));
         } catch {
-          this.encoded[i] = s.result;
+          this.setEncoded(i, s.result);
         }
-      } else this.encoded[i] = s.result;
+      } else this.setEncoded(i, s.result);
     } else {
       this.state[i] = FutureState.Error;
       this.failuresOf ??= new Map();
@@ -182,6 +215,9 @@ export class JobState {
     this.listeners ??= new Set();
     const listeners = this.listeners;
     listeners.add(listener);
-    return () => listeners.delete(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.listeners === listeners) this.listeners = undefined;
+    };
   }
 }

@@ -4,14 +4,23 @@ import { Packr, RESERVE_START_SPACE } from 'msgpackr/pack';
  * Messages between the client and its pool's call threads travel over a local socket as frames:
  * a 4-byte little-endian length, then msgpack. Binary fields (call data, results) arrive as views
  * into the frame: a receiver that keeps one copies it out (see ownBytes).
+ *
+ * Each direction of a connection has its own encoder and decoder in sequential mode: an object
+ * shape (a record's keys) is described in the first frame that has it, and later frames refer
+ * to it by number — smaller frames, and decoding without reading every key again. The reader
+ * must see every frame of its writer, in order: a socket does that.
  */
-const packr = new Packr({ useRecords: false });
+const sequential = () => new Packr({ sequential: true });
 
-/** One frame, encoded in place (the encoder never writes over bytes it returned before). */
-export function encodeFrame(message: unknown): Buffer {
-  const frame = packr.pack(message, RESERVE_START_SPACE | 4) as Buffer;
-  frame.writeUInt32LE(frame.length - 4, 0);
-  return frame;
+export class FrameWriter {
+  private readonly packr = sequential();
+
+  /** One frame, encoded in place (the encoder never writes over bytes it returned before). */
+  encode(message: unknown): Buffer {
+    const frame = this.packr.pack(message, RESERVE_START_SPACE | 4) as Buffer;
+    frame.writeUInt32LE(frame.length - 4, 0);
+    return frame;
+  }
 }
 
 /** `bytes` in a buffer of their own when they are a small view into a larger one. */
@@ -21,6 +30,7 @@ export function ownBytes(bytes: Uint8Array): Uint8Array {
 
 /** Splits a byte stream into frames; a frame spread over chunks is joined once, when complete. */
 export class FrameReader {
+  private readonly packr = sequential();
   private chunks: Buffer[] = [];
   private size = 0;
   /** Bytes of the frame being read (with its header), once its header is in. */
@@ -43,7 +53,7 @@ export class FrameReader {
       this.chunks = rest.length > 0 ? [rest] : [];
       this.size = rest.length;
       this.need = -1;
-      this.onFrame(packr.unpack(frame));
+      this.onFrame(this.packr.unpack(frame));
     }
   }
 

@@ -10,7 +10,7 @@ import { abortCall, ownResult, runCall, threadStorage } from '../worker/call-exe
 import type { CallRequest } from '../worker/call-messages.js';
 import type { CallRunner } from '../worker/call-threads.js';
 import { runInvocation, type WorkerEnv } from '../worker/run-invocation.js';
-import { encodeFrame, FrameReader } from './frames.js';
+import { FrameReader, FrameWriter } from './frames.js';
 import type { FromPoolThread, PoolThreadData, ToPoolThread } from './pool-messages.js';
 import { RunningCall } from './running-call.js';
 
@@ -27,7 +27,8 @@ const socket = connect({
     },
   },
 });
-const send = (m: FromPoolThread) => socket.write(encodeFrame(m));
+const writer = new FrameWriter();
+const send = (m: FromPoolThread) => socket.write(writer.encode(m));
 
 /** Token of each call of the invocation being run, by call id. */
 let tokens = new Map<string, number>();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { LithopsError, type LithopsErrorCode } from '../errors.js';
 import type { CallEvent, InvocationPayload } from '../plugin/compute-backend.js';
 import type { RemoteErrorData } from '../worker/status.js';
-import { encodeFrame, FrameReader, ownBytes } from './frames.js';
+import { FrameReader, FrameWriter, ownBytes } from './frames.js';
 import type {
   FromPoolProcess,
   FromPoolThread,
@@ -29,6 +29,7 @@ interface Invocation {
 interface Conn {
   proc: Proc;
   socket: Socket;
+  writer: FrameWriter;
   memoryMb: number;
   gen: number;
   /** Invocations sent, in order: the thread runs them one after another. */
@@ -286,6 +287,7 @@ export class ProcessPool {
     const conn: Conn = {
       proc,
       socket,
+      writer: new FrameWriter(),
       memoryMb: hello.memoryMb,
       gen: hello.gen,
       inflight: [],
@@ -465,7 +467,7 @@ export class ProcessPool {
   }
 
   private write(conn: Conn, m: ToPoolThread): void {
-    if (!conn.closed) conn.socket.write(encodeFrame(m));
+    if (!conn.closed) conn.socket.write(conn.writer.encode(m));
   }
 
   /** A connected thread for this heap limit with room for more, asking processes to start one. */
