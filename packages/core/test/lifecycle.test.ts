@@ -16,7 +16,13 @@ afterAll(() => {
  */
 function run(
   source: string,
-  opts: { name?: string; files?: Record<string, string>; env?: Record<string, string> } = {},
+  opts: {
+    name?: string;
+    files?: Record<string, string>;
+    env?: Record<string, string>;
+    /** Resolve once every holder of its stdio (the pool processes too) is gone, not at its exit. */
+    untilClosed?: boolean;
+  } = {},
 ): Promise<{ code: number | null; ms: number; out: string; dir: string }> {
   const dir = mkdtempSync(join(here, '.tmp-lifecycle-'));
   tempDirs.push(dir);
@@ -35,7 +41,7 @@ function run(
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('exit', (code) => {
+    child.on(opts.untilClosed ? 'close' : 'exit', (code) => {
       clearTimeout(kill);
       resolve({ code, ms: Date.now() - t0, out, dir });
     });
@@ -66,6 +72,29 @@ console.log('done');
     expect(r.out).not.toContain('MaxListenersExceededWarning');
     expect(r.code).toBe(0);
     expect(readdirSync(tmp).filter((d) => d.startsWith('lithops-pool-'))).toEqual([]);
+  });
+
+  it('a script that ends with process.exit() leaves no error from its pool processes', async () => {
+    // The pool's call threads see their sockets close and end; their processes must not then
+    // throw EPIPE at a parent that is gone (it showed in the user's terminal: 1 run in 5 alone,
+    // most batches of 4 at once).
+    for (let batch = 0; batch < 3; batch++) {
+      const runs = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          run(
+            `${SCRIPT_HEAD}
+console.log(JSON.stringify(await fexec.getResult(await fexec.map((x) => x + 1, [1, 2, 3, 4]))));
+process.exit(0);
+`,
+            { untilClosed: true },
+          ),
+        ),
+      );
+      for (const r of runs) {
+        expect(r.out.trim()).toBe('[2,3,4,5]');
+        expect(r.code).toBe(0);
+      }
+    }
   });
 
   it('a script that never closes its executor still exits by itself', async () => {

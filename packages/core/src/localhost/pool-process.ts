@@ -9,7 +9,11 @@ import type { LithopsErrorCode } from '../errors.js';
 import type { FromPoolProcess, PoolInit, PoolThreadData, ToPoolProcess } from './pool-messages.js';
 import { RunningCall } from './running-call.js';
 
-const send = (m: FromPoolProcess) => process.send!(m);
+// A client that exited (even with process.exit()) takes the channel with it: what is still
+// reported then goes nowhere, quietly (the callback takes the EPIPE an 'error' event would throw).
+const send = (m: FromPoolProcess) => {
+  if (process.connected) process.send!(m, undefined, undefined, () => {});
+};
 // The client is gone: nothing can receive our results.
 process.on('disconnect', () => process.exit(0));
 
