@@ -28,20 +28,29 @@ function target(n: number, returnWhen: number): number {
 export async function waitForFutures(plan: WaitPlan): Promise<{ timedOut: boolean; failed: boolean }> {
   const { futures } = plan;
   const goal = target(futures.length, plan.returnWhen);
+  // A mask of the watched calls per job; a lone future (callAsync) needs none.
+  const lone = futures.length === 1 ? futures[0] : undefined;
   const masks = new Map<JobState, Uint8Array>();
   let done = 0;
   let failed = false;
-  for (const f of futures) {
-    let m = masks.get(f.job);
-    if (!m) {
-      m = new Uint8Array(f.job.n);
-      masks.set(f.job, m);
+  if (lone) {
+    if (lone.job.isDone(lone.index)) {
+      done = 1;
+      failed = lone.job.state[lone.index] === FutureState.Error;
     }
-    if (m[f.index]) continue;
-    m[f.index] = 1;
-    if (f.job.isDone(f.index)) {
-      done++;
-      if (f.job.state[f.index] === FutureState.Error) failed = true;
+  } else {
+    for (const f of futures) {
+      let m = masks.get(f.job);
+      if (!m) {
+        m = new Uint8Array(f.job.n);
+        masks.set(f.job, m);
+      }
+      if (m[f.index]) continue;
+      m[f.index] = 1;
+      if (f.job.isDone(f.index)) {
+        done++;
+        if (f.job.state[f.index] === FutureState.Error) failed = true;
+      }
     }
   }
   if (done >= goal || (failed && plan.throwExcept)) return { timedOut: false, failed };
@@ -53,15 +62,24 @@ export async function waitForFutures(plan: WaitPlan): Promise<{ timedOut: boolea
   let onAbort: (() => void) | undefined;
   try {
     return await new Promise((resolve, reject) => {
+      const onDone = (job: JobState, i: number) => {
+        done++;
+        progress?.update(done);
+        const err = job.state[i] === FutureState.Error;
+        if (err) failed = true;
+        if (done >= goal || (err && plan.throwExcept)) resolve({ timedOut: false, failed });
+      };
+      if (lone) {
+        unsubs.push(
+          lone.job.onDone((i) => {
+            if (i === lone.index) onDone(lone.job, i);
+          }),
+        );
+      }
       for (const [job, mask] of masks) {
         unsubs.push(
           job.onDone((i) => {
-            if (!mask[i]) return;
-            done++;
-            progress?.update(done);
-            const err = job.state[i] === FutureState.Error;
-            if (err) failed = true;
-            if (done >= goal || (err && plan.throwExcept)) resolve({ timedOut: false, failed });
+            if (mask[i]) onDone(job, i);
           }),
         );
       }

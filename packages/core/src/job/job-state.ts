@@ -62,7 +62,7 @@ export class JobState {
   private outputsOf?: Map<number, string>;
   doneCount = 0;
   readonly jobKey: string;
-  private listeners?: Set<(index: number) => void>;
+  private listeners?: ((index: number) => void)[];
 
   constructor(
     readonly executorId: string,
@@ -195,7 +195,10 @@ export class JobState {
       });
     }
     this.doneCount++;
-    if (this.listeners) for (const l of this.listeners) l(i);
+    // A listener may unsubscribe as it runs: several are called from a copy.
+    const ls = this.listeners;
+    if (ls?.length === 1) ls[0]!(i);
+    else if (ls) for (const l of [...ls]) l(i);
   }
 
   /** Fails a call that will never run (cancelled, or its job could not be submitted). */
@@ -212,12 +215,13 @@ export class JobState {
   }
 
   onDone(listener: (index: number) => void): () => void {
-    this.listeners ??= new Set();
+    this.listeners ??= [];
     const listeners = this.listeners;
-    listeners.add(listener);
+    listeners.push(listener);
     return () => {
-      listeners.delete(listener);
-      if (listeners.size === 0 && this.listeners === listeners) this.listeners = undefined;
+      const at = listeners.indexOf(listener);
+      if (at >= 0) listeners.splice(at, 1);
+      if (listeners.length === 0 && this.listeners === listeners) this.listeners = undefined;
     };
   }
 }

@@ -38,6 +38,8 @@ interface Conn {
   /** Set once the process reported that the thread ended. */
   verdict: boolean;
   closed: boolean;
+  /** Whether the socket keeps the client alive (see updateRefs). */
+  refd: boolean;
 }
 
 interface Proc {
@@ -50,11 +52,14 @@ interface Proc {
   /** Heap limits asked of the process (it starts the thread for 0 by itself). */
   asked: Set<number>;
   exited: boolean;
+  /** Whether the process keeps the client alive (see updateRefs). */
+  refd: boolean;
 }
 
 /** Invocations waiting for a thread, in order, one queue per heap limit. */
 class WaitQueue {
   private readonly lists = new Map<number, Invocation[]>();
+  private count = 0;
 
   private list(inv: Invocation): Invocation[] {
     const mem = inv.payload.memoryMb ?? 0;
@@ -67,37 +72,51 @@ class WaitQueue {
   }
 
   get size(): number {
-    let n = 0;
-    for (const l of this.lists.values()) n += l.length;
-    return n;
+    return this.count;
   }
 
   push(inv: Invocation): void {
     this.list(inv).push(inv);
+    this.count++;
   }
 
   /** Puts invocations back at the front (they were taken first). */
   unshift(invs: Invocation[]): void {
     for (let i = invs.length - 1; i >= 0; i--) this.list(invs[i]!).unshift(invs[i]!);
+    this.count += invs.length;
   }
 
   remove(pred: (inv: Invocation) => boolean): void {
-    for (const [mem, l] of this.lists)
-      this.lists.set(
-        mem,
-        l.filter((i) => !pred(i)),
-      );
+    this.count = 0;
+    for (const [mem, l] of this.lists) {
+      const kept = l.filter((i) => !pred(i));
+      this.lists.set(mem, kept);
+      this.count += kept.length;
+    }
   }
 
   /** Empties the queue, returning what it held. */
   take(): Invocation[] {
     const all = [...this.lists.values()].flat();
     this.lists.clear();
+    this.count = 0;
     return all;
   }
 
-  entries(): IterableIterator<[number, Invocation[]]> {
-    return this.lists.entries();
+  waiting(memoryMb: number): boolean {
+    return (this.lists.get(memoryMb)?.length ?? 0) > 0;
+  }
+
+  /** The first invocation waiting for this heap limit, taken off the queue. */
+  shift(memoryMb: number): Invocation | undefined {
+    const inv = this.lists.get(memoryMb)?.shift();
+    if (inv) this.count--;
+    return inv;
+  }
+
+  /** Heap limits with invocations waiting. */
+  *limits(): Generator<number> {
+    for (const [mem, l] of this.lists) if (l.length > 0) yield mem;
   }
 }
 
@@ -244,7 +263,15 @@ export class ProcessPool {
       execArgv: [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const proc: Proc = { id, child, conns: new Map(), all: new Map(), asked: new Set([0]), exited: false };
+    const proc: Proc = {
+      id,
+      child,
+      conns: new Map(),
+      all: new Map(),
+      asked: new Set([0]),
+      exited: false,
+      refd: true,
+    };
     this.procs.push(proc);
     child.on('message', (m: FromPoolProcess) => this.onMessage(proc, m));
     child.on('exit', (code, signal) => this.onExit(proc, code, signal));
@@ -294,6 +321,7 @@ export class ProcessPool {
       nextToken: 1,
       verdict: false,
       closed: false,
+      refd: false,
     };
     proc.conns.set(hello.memoryMb, conn);
     proc.all.set(`${hello.memoryMb}/${hello.gen}`, conn);
@@ -499,14 +527,18 @@ export class ProcessPool {
   }
 
   private pump(): void {
+    if (this.queue.size === 0) {
+      this.updateRefs();
+      return;
+    }
     const depth = this.avgCallMs < FAST_CALL_MS ? FAST_DEPTH : PIPELINE_DEPTH;
     const room = new Map<Conn, number>();
     const batches = new Map<Conn, Invocation[]>();
-    for (const [memoryMb, list] of this.queue.entries()) {
-      while (list.length > 0) {
+    for (const memoryMb of this.queue.limits()) {
+      while (this.queue.waiting(memoryMb)) {
         const conn = this.pick(memoryMb, room, depth);
         if (!conn) break;
-        const inv = list.shift()!;
+        const inv = this.queue.shift(memoryMb)!;
         room.set(conn, room.get(conn)! - 1);
         inv.firstToken = conn.nextToken;
         conn.nextToken += inv.payload.calls.length;
@@ -525,19 +557,24 @@ export class ProcessPool {
     this.updateRefs();
   }
 
-  /** Busy processes and threads keep the client alive; idle ones do not. */
+  /** Busy processes and threads keep the client alive; idle ones do not (changes only). */
   private updateRefs(): void {
     const waiting = this.queue.size > 0;
     for (const p of this.procs) {
-      const channel = p.child.channel as { ref?(): void; unref?(): void } | undefined;
       let busy = waiting && p.conns.size === 0;
       for (const c of p.all.values()) {
-        if (c.inflight.length > 0) {
-          busy = true;
-          c.socket.ref();
-        } else c.socket.unref();
+        const refd = c.inflight.length > 0;
+        busy ||= refd;
+        if (refd === c.refd) continue;
+        c.refd = refd;
+        if (refd) c.socket.ref();
+        else c.socket.unref();
       }
-      if (busy || waiting) {
+      const refd = busy || waiting;
+      if (refd === p.refd) continue;
+      p.refd = refd;
+      const channel = p.child.channel as { ref?(): void; unref?(): void } | undefined;
+      if (refd) {
         p.child.ref();
         channel?.ref?.();
       } else {
