@@ -384,9 +384,9 @@ export class FunctionExecutor implements AsyncDisposable {
     positive('timeout', opts.timeout, false);
     positive('runtimeMemory', opts.runtimeMemory, true);
     opts.signal?.throwIfAborted();
-    // Backends start (and the localhost pool warms up) while the function is prepared.
+    // Backends start (and the localhost pool warms up) while the function is prepared (the
+    // constructor gave this promise its rejection handler).
     const backends = this.backends();
-    backends.catch(() => {});
     const shipped = await shipFunction(fn, {
       includeModules: opts.includeModules,
       excludeModules: opts.excludeModules,

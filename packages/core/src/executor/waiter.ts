@@ -30,7 +30,7 @@ export async function waitForFutures(plan: WaitPlan): Promise<{ timedOut: boolea
   const goal = target(futures.length, plan.returnWhen);
   // A mask of the watched calls per job; a lone future (callAsync) needs none.
   const lone = futures.length === 1 ? futures[0] : undefined;
-  const masks = new Map<JobState, Uint8Array>();
+  const masks = lone ? undefined : new Map<JobState, Uint8Array>();
   let done = 0;
   let failed = false;
   if (lone) {
@@ -40,10 +40,10 @@ export async function waitForFutures(plan: WaitPlan): Promise<{ timedOut: boolea
     }
   } else {
     for (const f of futures) {
-      let m = masks.get(f.job);
+      let m = masks!.get(f.job);
       if (!m) {
         m = new Uint8Array(f.job.n);
-        masks.set(f.job, m);
+        masks!.set(f.job, m);
       }
       if (m[f.index]) continue;
       m[f.index] = 1;
@@ -76,7 +76,7 @@ export async function waitForFutures(plan: WaitPlan): Promise<{ timedOut: boolea
           }),
         );
       }
-      for (const [job, mask] of masks) {
+      for (const [job, mask] of masks ?? []) {
         unsubs.push(
           job.onDone((i) => {
             if (mask[i]) onDone(job, i);
