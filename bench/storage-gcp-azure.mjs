@@ -44,7 +44,7 @@ if (runs('gcp_storage')) {
   }
 }
 if (runs('azure_storage')) {
-  const az = await startAzurite({ extentMemoryLimitMb: 2048 });
+  const az = await startAzurite({ extentMemoryLimitMb: 8192 });
   try {
     const section = { connection_string: az.connectionString, storage_bucket: 'lithops-bench' };
     const ours = await azureStorage.create(azureStorage.configSchema.parse(section), testBackendContext());

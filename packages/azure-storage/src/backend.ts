@@ -15,6 +15,7 @@ import {
   objectInfo,
   objectMeta,
   rangeLength,
+  readGuarded,
   resumableRead,
   type StorageBackend,
   StorageCalls,
@@ -159,14 +160,12 @@ export class AzureStorageBackend implements StorageBackend {
 
   async getObject(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Uint8Array> {
     return this.call({ op: 'getObject', bucket, key }, async () => {
-      const chunks: Buffer[] = [];
       try {
         const { body } = await this.openStream(bucket, key, opts.range, undefined, this.opts.retries);
-        for await (const c of body) chunks.push(c as Buffer);
+        return await readGuarded(body, { stallMs: this.opts.timeoutMs });
       } catch (e) {
         throw connectionLost(e);
       }
-      return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     });
   }
 
@@ -178,7 +177,10 @@ export class AzureStorageBackend implements StorageBackend {
       {
         range: opts.range,
         // The shared resume replaces the SDK's own (0 retries here), so one budget bounds it.
-        open: (range, ifMatch) => this.openStream(bucket, key, range, ifMatch, 0),
+        open: async (range, ifMatch) => {
+          const opened = await this.openStream(bucket, key, range, ifMatch, 0);
+          return { ...opened, body: guardBody(opened.body, { stallMs: this.opts.timeoutMs }) };
+        },
         bodyError: connectionLost,
       },
     );
@@ -186,8 +188,8 @@ export class AzureStorageBackend implements StorageBackend {
 
   /**
    * Starts a download; resolves with the body once the headers are in (a missing key fails here).
-   * With `sdkRetries`, the SDK resumes a body cut mid-way itself; the guard fails a body that
-   * goes quiet.
+   * With `sdkRetries`, the SDK resumes a body cut mid-way itself; the caller guards the body
+   * against going quiet (readGuarded, guardBody).
    */
   private openStream(
     bucket: string,
@@ -207,7 +209,7 @@ export class AzureStorageBackend implements StorageBackend {
       const body = res.readableStreamBody as Readable | undefined;
       if (!body) throw new Error('the service sent no body');
       return {
-        body: guardBody(body, { stallMs: this.opts.timeoutMs }),
+        body,
         length: res.contentLength,
         etag: res.etag,
       };

@@ -13,6 +13,7 @@ import {
   type OpenedBody,
   objectInfo,
   objectMeta,
+  readGuarded,
   resumableRead,
   type StorageBackend,
   StorageCalls,
@@ -169,9 +170,8 @@ export class GcpStorageBackend implements StorageBackend {
 
   async getObject(bucket: string, key: string, opts: { range?: ByteRange } = {}): Promise<Uint8Array> {
     return this.call({ op: 'getObject', bucket, key }, async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of (await this.openStream(bucket, key, opts.range)).body) chunks.push(c as Buffer);
-      return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      const { body, length } = await this.openStream(bucket, key, opts.range);
+      return readGuarded(body, { expectedBytes: length, stallMs: this.opts.timeoutMs });
     });
   }
 
@@ -182,14 +182,21 @@ export class GcpStorageBackend implements StorageBackend {
       { op: 'getObjectStream', bucket, key },
       {
         range: opts.range,
-        open: (range) => this.openStream(bucket, key, range),
+        open: async (range) => {
+          const opened = await this.openStream(bucket, key, range);
+          return {
+            ...opened,
+            body: guardBody(opened.body, { expectedBytes: opened.length, stallMs: this.opts.timeoutMs }),
+          };
+        },
       },
     );
   }
 
   /**
    * Starts a download and resolves once the response headers are in, so a missing key fails here,
-   * not mid-stream. Whole reads are checked by the SDK's CRC32C; every read by length and for stalls.
+   * not mid-stream. Whole reads are checked by the SDK's CRC32C; the caller checks every read by
+   * length and for stalls (readGuarded, guardBody), with `length` as the bytes to expect.
    */
   private openStream(bucket: string, key: string, range: ByteRange | undefined): Promise<OpenedBody> {
     const file = this.file(bucket, key);
@@ -208,10 +215,7 @@ export class GcpStorageBackend implements StorageBackend {
           const length = Number(res.headers?.['content-length']);
           const identity = (res.headers?.['content-encoding'] ?? 'identity') === 'identity';
           const expectedBytes = identity && Number.isFinite(length) ? length : undefined;
-          resolve({
-            body: guardBody(stream, { expectedBytes, stallMs: this.opts.timeoutMs }),
-            length: expectedBytes,
-          });
+          resolve({ body: stream, length: expectedBytes });
         },
       );
       // The SDK starts the request on the first read; ask for nothing so no data is consumed.

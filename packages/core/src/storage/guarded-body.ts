@@ -58,3 +58,37 @@ export function guardBody(
   pipeline(source, guard, () => clearTimeout(timer));
   return guard;
 }
+
+/**
+ * Reads a download body whole, failing it as guardBody would (a stall, a short end), without a
+ * stream in between: a whole-object get consumes as fast as the body comes, so every quiet spell
+ * is a stall, and a pass-through stream per chunk costs a 20 MiB get several percent.
+ */
+export async function readGuarded(
+  source: Readable,
+  opts: { expectedBytes?: number | undefined; stallMs: number },
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const timer = setTimeout(
+    () => source.destroy(new TruncatedBodyError(`no data for ${opts.stallMs} ms`, 'ETIMEDOUT')),
+    opts.stallMs,
+  );
+  timer.unref();
+  try {
+    for await (const chunk of source) {
+      chunks.push(chunk as Buffer);
+      received += (chunk as Buffer).length;
+      timer.refresh();
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  if (opts.expectedBytes !== undefined && received !== opts.expectedBytes) {
+    throw new TruncatedBodyError(
+      `download ended after ${received} of ${opts.expectedBytes} bytes`,
+      'ERR_STREAM_PREMATURE_CLOSE',
+    );
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+}
