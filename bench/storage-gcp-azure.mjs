@@ -37,6 +37,7 @@ if (runs('gcp_storage')) {
           put: (k, b) => bucket.file(k).save(b, { resumable: b.length > 8 * MiB }),
           get: async (k) => (await bucket.file(k).download())[0],
         },
+        { sharedReads: true },
       )),
     );
   } finally {
@@ -64,6 +65,7 @@ if (runs('azure_storage')) {
           put: (k, b) => container.getBlockBlobClient(k).uploadData(b),
           get: async (k) => readAll((await container.getBlockBlobClient(k).download()).readableStreamBody),
         },
+        { sharedReads: true },
       )),
     );
   } finally {

@@ -45,11 +45,13 @@ const readKey = (w, i) => `bench/read/${w.size}/${i}`;
 
 /**
  * MB/s of put and get over one workload; the bodies are made before the clock starts. Each side
- * puts under keys of its own, and both get the same objects (readKey, written once by the raw
- * client): how an object was put decides how some servers lay it out (Azurite reads a blob put
- * in one request faster than one committed from blocks), which is not the get path's doing.
+ * puts under keys of its own. With `sharedReads` both get the same objects (readKey, written once
+ * by the raw client): how an object was put decides how some servers lay it out (Azurite reads a
+ * blob put in one request faster than one committed from blocks), which is not the get path's
+ * doing. Without it (a backend whose objects the raw client does not write alike, as Redis) each
+ * side gets what it put.
  */
-async function measure(client, w, tag) {
+async function measure(client, w, tag, sharedReads) {
   const bodies = Array.from({ length: Math.min(w.count, 16) }, () => randomBytes(w.size));
   const key = (i) => `bench/${tag}/${w.size}/${i}`;
   let t = performance.now();
@@ -58,7 +60,7 @@ async function measure(client, w, tag) {
   t = performance.now();
   let bytes = 0;
   await pool(w.count, async (i) => {
-    const body = await client.get(readKey(w, i));
+    const body = await client.get(sharedReads ? readKey(w, i) : key(i));
     bytes += body.length;
   });
   const get = bytes / MiB / ((performance.now() - t) / 1000);
@@ -72,8 +74,11 @@ function median(xs) {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-/** Rows of ours against raw over every workload: `{ put(key, bytes), get(key) }` each. */
-export async function compare(label, ours, raw) {
+/**
+ * Rows of ours against raw over every workload: `{ put(key, bytes), get(key) }` each.
+ * `sharedReads`: both sides read objects put by the raw client (see measure).
+ */
+export async function compare(label, ours, raw, { sharedReads = false } = {}) {
   const rows = [];
   for (const w of workloads) {
     const all = { ours: { put: [], get: [] }, raw: { put: [], get: [] } };
@@ -82,13 +87,14 @@ export async function compare(label, ours, raw) {
     // the JIT and connection warm-up of code both sides share (server, HTTP, client library), which
     // in round 0 fell on whichever side went first, always ours.
     const warm = { ...w, count: Math.ceil(w.count / 4) };
-    await pool(w.count, (i) => raw.put(readKey(w, i), randomBytes(w.size)));
+    if (sharedReads) await pool(w.count, (i) => raw.put(readKey(w, i), randomBytes(w.size)));
     for (let r = 0; r < WARMUP; r++)
-      for (const side of ['ours', 'raw']) await measure(side === 'ours' ? ours : raw, warm, `warm-${side}`);
+      for (const side of ['ours', 'raw'])
+        await measure(side === 'ours' ? ours : raw, warm, `warm-${side}`, sharedReads);
     // Interleaved rounds, so drift on a busy machine hits both sides alike; best and median of each.
     for (let r = 0; r < ROUNDS; r++) {
       for (const side of r % 2 ? ['raw', 'ours'] : ['ours', 'raw']) {
-        const m = await measure(side === 'ours' ? ours : raw, w, side);
+        const m = await measure(side === 'ours' ? ours : raw, w, side, sharedReads);
         all[side].put.push(m.put);
         all[side].get.push(m.get);
       }

@@ -37,6 +37,7 @@ try {
           get: async (k) =>
             (await s3Raw.send(new GetObjectCommand({ Bucket: 'bench', Key: k }))).Body.transformToByteArray(),
         },
+        { sharedReads: true },
       )),
     );
     s3Raw.destroy();
