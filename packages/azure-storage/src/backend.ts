@@ -4,7 +4,6 @@ import type { BlobServiceClient, BlockBlobClient, ContainerClient } from '@azure
 import {
   type ByteRange,
   deleteEach,
-  guardBody,
   type ListEntry,
   type ListOptions,
   listPages,
@@ -177,11 +176,9 @@ export class AzureStorageBackend implements StorageBackend {
       {
         range: opts.range,
         // The shared resume replaces the SDK's own (0 retries here), so one budget bounds it.
-        open: async (range, ifMatch) => {
-          const opened = await this.openStream(bucket, key, range, ifMatch, 0);
-          return { ...opened, body: guardBody(opened.body, { stallMs: this.opts.timeoutMs }) };
-        },
+        open: (range, ifMatch) => this.openStream(bucket, key, range, ifMatch, 0),
         bodyError: connectionLost,
+        stallMs: this.opts.timeoutMs,
       },
     );
   }
@@ -189,7 +186,7 @@ export class AzureStorageBackend implements StorageBackend {
   /**
    * Starts a download; resolves with the body once the headers are in (a missing key fails here).
    * With `sdkRetries`, the SDK resumes a body cut mid-way itself; the caller guards the body
-   * against going quiet (readGuarded, guardBody).
+   * against going quiet (readGuarded, resumableRead's `stallMs`).
    */
   private openStream(
     bucket: string,

@@ -62,7 +62,7 @@ export {
   type StorageFailure,
   storageError,
 } from './storage/errors.js';
-export { guardBody, readGuarded, TruncatedBodyError } from './storage/guarded-body.js';
+export { readGuarded, TruncatedBodyError } from './storage/guarded-body.js';
 export { compareKeys, listPages, mergeListPage } from './storage/listing.js';
 export { type ObjectFacts, objectInfo, objectMeta } from './storage/object-info.js';
 export {

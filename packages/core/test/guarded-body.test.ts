@@ -1,10 +1,12 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { guardBody, readGuarded, TruncatedBodyError } from '../src/storage/guarded-body.js';
+import { readGuarded, TruncatedBodyError } from '../src/storage/guarded-body.js';
+import { resumableRead } from '../src/storage/resumable-read.js';
+import { StorageCalls } from '../src/storage/storage-calls.js';
 
 const bytes = (n: number, v = 1) => Buffer.alloc(n, v);
 
-describe('download body guards', () => {
+describe('readGuarded', () => {
   it('readGuarded returns the whole body, joined once', async () => {
     const body = Readable.from([bytes(3, 1), bytes(2, 2)]);
     const got = await readGuarded(body, { expectedBytes: 5, stallMs: 1000 });
@@ -30,17 +32,68 @@ describe('download body guards', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
     expect(body.destroyed).toBe(true);
   });
+});
 
-  it('guardBody passes a stream through and fails it when it goes quiet', async () => {
-    const source = new PassThrough();
-    const guarded = guardBody(source, { stallMs: 150 });
-    source.write(bytes(2));
+describe('resumableRead stall guard', () => {
+  const calls = new StorageCalls({
+    backend: 'test',
+    endpoint: 'memory',
+    retry: { retries: 3, baseMs: 1, maxMs: 5 },
+    classify: () => 'unavailable',
+  });
+  const data = Buffer.from('0123456789');
+  /** Opens a range of `data`; the first body sends 4 bytes and then goes quiet. */
+  function opener() {
+    const opened: [number, number][] = [];
+    const open = async (range: [number, number] | undefined) => {
+      const [a, b] = range ?? [0, data.length - 1];
+      opened.push([a, b]);
+      const body = new PassThrough();
+      if (opened.length === 1) body.write(data.subarray(a, a + 4));
+      else body.end(data.subarray(a, b + 1));
+      return { body, length: b - a + 1, etag: 'v1' };
+    };
+    return { opened, open };
+  }
+
+  it('cuts a body that goes quiet and resumes from the next byte', async () => {
+    const { opened, open } = opener();
+    const out = await resumableRead(
+      calls,
+      { op: 'getObjectStream', bucket: 'b', key: 'k' },
+      { open, stallMs: 100 },
+    );
     const chunks: Buffer[] = [];
-    const err = await (async () => {
-      for await (const c of guarded) chunks.push(c as Buffer);
-    })().catch((e) => e);
-    expect(Buffer.concat(chunks).length).toBe(2);
-    expect(err).toBeInstanceOf(TruncatedBodyError);
-    expect(err.code).toBe('ETIMEDOUT');
+    for await (const c of out) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe('0123456789');
+    expect(opened).toEqual([
+      [0, 9],
+      [4, 9],
+    ]);
+  });
+
+  it('never cuts a body the consumer has paused', async () => {
+    let opens = 0;
+    const out = await resumableRead(
+      calls,
+      { op: 'getObjectStream', bucket: 'b', key: 'k' },
+      {
+        stallMs: 100,
+        open: async () => {
+          opens++;
+          const body = new PassThrough();
+          // Four chunks of the output's buffer size: the body is paused after the first until
+          // the consumer reads.
+          for (let i = 0; i < 4; i++) body.write(Buffer.alloc(16 * 1024, 7));
+          body.end();
+          return { body, length: 64 * 1024 };
+        },
+      },
+    );
+    await new Promise((r) => setTimeout(r, 350));
+    let n = 0;
+    for await (const c of out) n += (c as Buffer).length;
+    expect(n).toBe(64 * 1024);
+    expect(opens).toBe(1);
   });
 });

@@ -3,7 +3,6 @@ import type { Bucket, File, Storage } from '@google-cloud/storage';
 import {
   type ByteRange,
   deleteEach,
-  guardBody,
   type ListEntry,
   type ListOptions,
   LithopsError,
@@ -182,13 +181,8 @@ export class GcpStorageBackend implements StorageBackend {
       { op: 'getObjectStream', bucket, key },
       {
         range: opts.range,
-        open: async (range) => {
-          const opened = await this.openStream(bucket, key, range);
-          return {
-            ...opened,
-            body: guardBody(opened.body, { expectedBytes: opened.length, stallMs: this.opts.timeoutMs }),
-          };
-        },
+        open: (range) => this.openStream(bucket, key, range),
+        stallMs: this.opts.timeoutMs,
       },
     );
   }
@@ -196,7 +190,7 @@ export class GcpStorageBackend implements StorageBackend {
   /**
    * Starts a download and resolves once the response headers are in, so a missing key fails here,
    * not mid-stream. Whole reads are checked by the SDK's CRC32C; the caller checks every read by
-   * length and for stalls (readGuarded, guardBody), with `length` as the bytes to expect.
+   * length and for stalls (readGuarded, resumableRead), with `length` as the bytes to expect.
    */
   private openStream(bucket: string, key: string, range: ByteRange | undefined): Promise<OpenedBody> {
     const file = this.file(bucket, key);

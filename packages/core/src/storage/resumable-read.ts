@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ByteRange } from '../plugin/storage-backend.js';
 import { backoffDelay, isTransientError } from '../util/retry.js';
+import { TruncatedBodyError } from './guarded-body.js';
 import { rangeLength } from './ranges.js';
 import type { StorageCalls, StorageOp } from './storage-calls.js';
 
@@ -24,6 +25,11 @@ export interface ResumableReadOptions {
   open(range: ByteRange | undefined, ifMatch: string | undefined): Promise<OpenedBody>;
   /** Turns an SDK's report of a body error into one `isRetryable` understands (default: as is). */
   bodyError?: (err: unknown) => unknown;
+  /**
+   * A body that sends nothing for this long while the consumer has room is cut and resumed (some
+   * SDK HTTP stacks neither end nor error a body whose connection went quiet or was reset).
+   */
+  stallMs?: number | undefined;
 }
 
 /**
@@ -83,7 +89,20 @@ export async function resumableRead(
   const attach = (body: Readable) => {
     current = body;
     let progressed = false;
+    const stall = opts.stallMs;
+    // A quiet spell counts only while the consumer has room (a paused body is not stalled).
+    const timer =
+      stall === undefined
+        ? undefined
+        : setTimeout(function onQuiet() {
+            if (finished || current !== body) return;
+            if (out.readableLength >= out.readableHighWaterMark) return timer!.refresh();
+            body.destroy(new TruncatedBodyError(`no data for ${stall} ms`, 'ETIMEDOUT'));
+          }, stall);
+    timer?.unref();
+    body.once('close', () => clearTimeout(timer));
     body.on('data', (chunk: Buffer) => {
+      timer?.refresh();
       if (finished || current !== body) return;
       const take = total === undefined ? chunk : chunk.subarray(0, total - received);
       received += take.length;
