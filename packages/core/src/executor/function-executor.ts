@@ -36,6 +36,7 @@ import { LazyStorageBackend, whenReady } from '../storage/lazy-backend.js';
 import { Storage } from '../storage/storage.js';
 import { createLogger, type Logger } from '../util/logger.js';
 import { bundleCacheDir } from '../util/paths.js';
+import { type Tracked, track } from '../util/tracked.js';
 import { callIdOf, keys } from '../worker/keys.js';
 import { callError } from './call-error.js';
 import {
@@ -132,10 +133,10 @@ export class FunctionExecutor implements AsyncDisposable {
   private readonly jobs: JobState[] = [];
   private readonly pending = new Map<string, JobState>();
   private readonly lists: FuturesList<unknown>[] = [];
-  /** Runtimes deployed, by memory (MB): the promise, and its value once there. */
-  private readonly runtimes = new Map<number, { info: Promise<RuntimeInfo>; ready?: RuntimeInfo }>();
+  /** Runtimes deployed, by memory (MB). */
+  private readonly runtimes = new Map<number, Tracked<RuntimeInfo>>();
   /** Function bundles uploaded or being uploaded, by content hash. */
-  private readonly bundles = new Map<string, { key: string; upload: Promise<void>; done: boolean }>();
+  private readonly bundles = new Map<string, { key: string; upload: Tracked<void> }>();
   private jobSeq = 0;
   private storageFacade: Storage | undefined;
   private closed: Promise<void> | undefined;
@@ -238,8 +239,13 @@ export class FunctionExecutor implements AsyncDisposable {
     if (e.type === 'init') job.markRunning(Number.parseInt(e.callId, 10), e.workerId, e.at);
     else {
       job.finish(Number.parseInt(e.status.callId, 10), e.status);
-      if (job.doneCount === job.n) this.pending.delete(job.jobKey);
+      this.dropIfDone(job);
     }
+  }
+
+  /** A job whose calls all ended gets no more events. */
+  private dropIfDone(job: JobState): void {
+    if (job.doneCount === job.n) this.pending.delete(job.jobKey);
   }
 
   private assertOpen(): void {
@@ -247,45 +253,28 @@ export class FunctionExecutor implements AsyncDisposable {
       throw new LithopsError('ABORTED', 'This executor is closed.', { hint: 'Create a new executor.' });
   }
 
-  private runtimeFor(b: Backends, memoryMb: number): { info: Promise<RuntimeInfo>; ready?: RuntimeInfo } {
+  private runtimeFor(b: Backends, memoryMb: number): Tracked<RuntimeInfo> {
     let r = this.runtimes.get(memoryMb);
     if (!r) {
-      const entry: { info: Promise<RuntimeInfo>; ready?: RuntimeInfo } = {
-        info: b.compute.deployRuntime({
-          name: String(b.section.runtime ?? 'default'),
-          memoryMb,
-          timeoutSec: this.config.lithops.execution_timeout,
-        }),
+      const spec = {
+        name: String(b.section.runtime ?? 'default'),
+        memoryMb,
+        timeoutSec: this.config.lithops.execution_timeout,
       };
-      entry.info.then(
-        (info) => {
-          entry.ready = info;
-        },
-        () => this.runtimes.delete(memoryMb),
-      );
-      this.runtimes.set(memoryMb, entry);
-      r = entry;
+      r = track(b.compute.deployRuntime(spec), () => this.runtimes.delete(memoryMb));
+      this.runtimes.set(memoryMb, r);
     }
     return r;
   }
 
   /** The function's bundle in storage: uploaded once per executor. */
-  private bundleFor(
-    b: Backends,
-    shipped: ShippedFunction,
-  ): { key: string; upload: Promise<void>; done: boolean } {
+  private bundleFor(b: Backends, shipped: ShippedFunction): { key: string; upload: Tracked<void> } {
     let e = this.bundles.get(shipped.sha256);
     if (!e) {
       const key = keys.funcBundle(this.config.lithops.jobs_prefix, this.executorId, shipped.sha256);
-      const entry = { key, upload: b.storage.putObject(b.storage.bucket, key, shipped.code), done: false };
-      entry.upload.then(
-        () => {
-          entry.done = true;
-        },
-        () => this.bundles.delete(shipped.sha256),
-      );
-      this.bundles.set(shipped.sha256, entry);
-      e = entry;
+      const upload = b.storage.putObject(b.storage.bucket, key, shipped.code);
+      e = { key, upload: track(upload, () => this.bundles.delete(shipped.sha256)) };
+      this.bundles.set(shipped.sha256, e);
     }
     return e;
   }
@@ -429,14 +418,16 @@ export class FunctionExecutor implements AsyncDisposable {
     const inline = b.mode === 'localhost' && data.bytes.length <= INLINE_CALL_DATA_BYTES;
     const rt = this.runtimeFor(b, memoryMb);
     // A warm executor (runtime known, bundle stored, data inline) sends without waiting.
-    let runtime = rt.ready;
-    if (!runtime || !bundle.done || !inline) {
-      [runtime] = await Promise.all([
-        rt.info,
-        bundle.upload,
-        inline ? undefined : b.storage.putObject(bucket, dataKey, data.bytes),
-      ]);
-    }
+    const runtime =
+      rt.done && bundle.upload.done && inline
+        ? rt.value!
+        : (
+            await Promise.all([
+              rt.promise,
+              bundle.upload.promise,
+              inline ? undefined : b.storage.putObject(bucket, dataKey, data.bytes),
+            ])
+          )[0];
     const inlineExtraArgs =
       inline && data.extraArgsRange ? data.bytes.subarray(...data.extraArgsRange) : undefined;
     this.jobs.push(job);
@@ -520,6 +511,7 @@ export class FunctionExecutor implements AsyncDisposable {
             LithopsError.isInstance(e) ? e.code : 'INTERNAL',
             `Invoking the call failed: ${(e as Error).message}`,
           );
+        this.dropIfDone(job);
         throw e;
       }
     }
@@ -536,7 +528,7 @@ export class FunctionExecutor implements AsyncDisposable {
       }
     }
     b.monitor?.forget(job.jobKey, cancelled);
-    if (job.doneCount === job.n) this.pending.delete(job.jobKey);
+    this.dropIfDone(job);
   }
 
   /** Futures of this executor (all jobs), in submission order. */

@@ -25,6 +25,13 @@ const TINY_RESULT_BYTES = 16;
 
 const NONE: ReadonlyMap<number, never> = new Map<number, never>();
 
+/** A sparse column with one more entry, made on its first. */
+function withEntry<V>(column: Map<number, V> | undefined, i: number, v: V): Map<number, V> {
+  const m = column ?? new Map<number, V>();
+  m.set(i, v);
+  return m;
+}
+
 /** Columns of the per-call timings array, epoch ms (as Lithops' stats timestamps). */
 export const T = { submitted: 0, started: 1, fnStart: 2, fnEnd: 3, workerEnd: 4, received: 5 } as const;
 /** Two more numeric columns share that array: the worker's index (+1) and the collected flag. */
@@ -165,20 +172,12 @@ export class JobState {
     this.setTime(i, T.workerEnd, s.timings.end);
     this.setTime(i, T.received, Date.now());
     this.setWorker(i, s.workerId);
-    if (s.output) {
-      this.outputsOf ??= new Map();
-      this.outputsOf.set(i, s.output);
-    }
+    if (s.output) this.outputsOf = withEntry(this.outputsOf, i, s.output);
     if (s.ok) {
       this.state[i] = FutureState.Ready;
-      if (s.resultFormat) {
-        this.formatsOf ??= new Map();
-        this.formatsOf.set(i, s.resultFormat);
-      }
-      if (s.resultKey) {
-        this.keysOf ??= new Map();
-        this.keysOf.set(i, s.resultKey);
-      } else if (s.result && !s.resultFormat && s.result.byteLength <= TINY_RESULT_BYTES) {
+      if (s.resultFormat) this.formatsOf = withEntry(this.formatsOf, i, s.resultFormat);
+      if (s.resultKey) this.keysOf = withEntry(this.keysOf, i, s.resultKey);
+      else if (s.result && !s.resultFormat && s.result.byteLength <= TINY_RESULT_BYTES) {
         // A tiny result (a number, a flag) costs less decoded than as its own buffer.
         try {
           this.setValue(i, decode(s.result));
@@ -188,8 +187,7 @@ export class JobState {
       } else this.setEncoded(i, s.result);
     } else {
       this.state[i] = FutureState.Error;
-      this.failuresOf ??= new Map();
-      this.failuresOf.set(i, {
+      this.failuresOf = withEntry(this.failuresOf, i, {
         code: s.errorCode ?? 'FUNCTION_ERROR',
         error: s.error ?? { name: 'Error', message: 'unknown failure' },
       });
