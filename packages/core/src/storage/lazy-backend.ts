@@ -14,13 +14,16 @@ import type {
  */
 export class LazyStorageBackend implements StorageBackend {
   private resolved: StorageBackend | undefined;
+  private failed: unknown;
 
   constructor(private readonly pending: Promise<StorageBackend>) {
     pending.then(
       (b) => {
         this.resolved = b;
       },
-      () => {},
+      (e) => {
+        this.failed = e ?? new Error('the storage backend could not be created');
+      },
     );
   }
 
@@ -31,6 +34,8 @@ export class LazyStorageBackend implements StorageBackend {
 
   private get now(): StorageBackend {
     if (this.resolved) return this.resolved;
+    // Why it could not be created says more than "still starting".
+    if (this.failed) throw this.failed;
     throw new LithopsError('INVALID_ARGUMENT', 'The storage backend is still starting.', {
       hint: 'Await a storage call first (or `await fexec.getStorage()`), then read name/bucket/client.',
     });

@@ -31,7 +31,12 @@ const data = (workerData ?? {}) as CallThreadData;
 const capture = new OutputCapture();
 const modules = new Map<string, Promise<(input: unknown, ctx: CallContext) => unknown>>();
 // Created once per thread, in the background while the first bundle loads.
-const storage: { backend?: StorageBackend; jobsPrefix?: string } = {};
+const storage: {
+  backend?: StorageBackend;
+  jobsPrefix?: string;
+  /** Settles once the backend is created (or failed to be); undefined after that. */
+  starting?: Promise<void>;
+} = {};
 /** The running call; its AbortController is made only if the call reads `ctx.signal`. */
 let current: { seq: number; ctrl?: AbortController; reason?: Error } | undefined;
 
@@ -58,14 +63,22 @@ function loadFunction(path: string) {
 }
 
 /**
- * The storage behind `ctx.storage`, created in the background at thread start; a call that uses
- * it before it is ready simply waits on its first storage request.
+ * The storage behind `ctx.storage`, created in the background at thread start. A call waits for
+ * it to be created before it runs (only the first calls of a thread can), so `ctx.storage.bucket`
+ * is there at once; a backend that could not be created fails the storage calls, not the call.
  */
 function startStorage(cfg: NonNullable<CallThreadData['storageConfig']>): void {
   const lithops = lithopsSectionSchema.parse(cfg.raw.lithops ?? {});
   storage.jobsPrefix = lithops.jobs_prefix;
-  storage.backend = new LazyStorageBackend(
-    createStorageBackend({ raw: cfg.raw, lithops, source: cfg.source, dir: cfg.dir }),
+  const created = createStorageBackend({ raw: cfg.raw, lithops, source: cfg.source, dir: cfg.dir });
+  storage.backend = new LazyStorageBackend(created);
+  storage.starting = created.then(
+    () => {
+      storage.starting = undefined;
+    },
+    () => {
+      storage.starting = undefined;
+    },
   );
 }
 if (data.storageConfig) startStorage(data.storageConfig);
@@ -117,6 +130,7 @@ export async function runCall(req: CallRequest): Promise<CallReply> {
   current = call;
   let fnStart = Date.now();
   try {
+    if (storage.starting) await storage.starting;
     const fn = await loadFunction(req.bundlePath);
     const input = decode(req.input);
     const ctx: CallContext = {
