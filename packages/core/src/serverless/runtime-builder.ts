@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LithopsError } from '../errors.js';
 import { BUILTIN_BACKENDS } from '../plugin/loader.js';
+import { sha256 } from '../ship/bundle.js';
+import { type InputStamps, inputsUnchanged, stampInputs } from '../util/build-inputs.js';
 import { bundleCacheDir } from '../util/paths.js';
 import { zipFiles } from './zip.js';
 
@@ -48,20 +49,7 @@ export interface RuntimeArtifact {
 interface BuildCacheEntry {
   codeSha256: string;
   files: string[];
-  inputs: Record<string, string>;
-}
-
-function sha256(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-function stamp(path: string): string {
-  try {
-    const st = statSync(path);
-    return `${st.size}:${st.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
+  inputs: InputStamps;
 }
 
 /** A file of core itself, as built (`.js`), or as source when core runs from TypeScript. */
@@ -130,7 +118,7 @@ export async function buildRuntime(o: RuntimeBuildOptions): Promise<RuntimeArtif
   });
   try {
     const hit = JSON.parse(readFileSync(metaPath, 'utf8')) as BuildCacheEntry;
-    if (Object.entries(hit.inputs).every(([p, s]) => stamp(p) === s)) {
+    if (inputsUnchanged(hit.inputs)) {
       const zip = readFileSync(join(cacheDir, `${hit.codeSha256}.zip`));
       if (sha256(zip) === hit.codeSha256) return finish(hit.codeSha256, hit.files, zip);
     }
@@ -190,11 +178,7 @@ export async function buildRuntime(o: RuntimeBuildOptions): Promise<RuntimeArtif
   const zip = zipFiles(entries);
   const codeSha256 = sha256(zip);
   const files = entries.map((e) => e.name);
-  const inputs: Record<string, string> = {};
-  for (const p of Object.keys(result.metafile!.inputs)) {
-    const abs = resolve(srcDir, p);
-    inputs[abs] = stamp(abs);
-  }
+  const inputs = stampInputs(result.metafile!.inputs, srcDir);
   try {
     writeFileSync(join(cacheDir, `${codeSha256}.zip.tmp`), zip);
     renameSync(join(cacheDir, `${codeSha256}.zip.tmp`), join(cacheDir, `${codeSha256}.zip`));

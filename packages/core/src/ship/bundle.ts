@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LithopsError } from '../errors.js';
+import { type InputStamps, inputsUnchanged, stampInputs } from '../util/build-inputs.js';
 
 export interface BundleOptions {
   includeModules?: readonly string[];
@@ -33,16 +34,7 @@ export function sha256(data: Uint8Array | string): string {
 
 interface CacheEntry {
   sha256: string;
-  inputs: Record<string, string>;
-}
-
-function stamp(path: string): string {
-  try {
-    const st = statSync(path);
-    return `${st.size}:${st.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
+  inputs: InputStamps;
 }
 
 /**
@@ -56,7 +48,7 @@ export async function bundleExport(file: string, exportName: string, opts: Bundl
   const metaPath = join(opts.cacheDir, `${key}.json`);
   try {
     const entry = JSON.parse(readFileSync(metaPath, 'utf8')) as CacheEntry;
-    if (Object.entries(entry.inputs).every(([p, s]) => stamp(p) === s)) {
+    if (inputsUnchanged(entry.inputs)) {
       const code = readFileSync(join(opts.cacheDir, `${entry.sha256}.mjs`));
       if (sha256(code) === entry.sha256) return { code, sha256: entry.sha256 };
     }
@@ -127,12 +119,7 @@ export async function bundleExport(file: string, exportName: string, opts: Bundl
   const text = `${js.text}//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
   const code = Buffer.from(text);
   const digest = sha256(code);
-  const inputs: Record<string, string> = {};
-  for (const p of Object.keys(result.metafile!.inputs)) {
-    if (p === '<stdin>') continue;
-    const abs = resolve(p);
-    inputs[abs] = stamp(abs);
-  }
+  const inputs = stampInputs(result.metafile!.inputs, process.cwd());
   writeCache(opts.cacheDir, digest, code, metaPath, { sha256: digest, inputs });
   return { code, sha256: digest };
 }
