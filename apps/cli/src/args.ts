@@ -7,8 +7,10 @@ export const USAGE = `Usage: lithops <command> [options]
 Commands:
   hello                          run a small map on the configured backend and print the results
   test [--calls N]               run N calls (default 10), check the results, print timings
-  clean                          remove all job data (the jobs prefix) and, on serverless
-                                 backends, the runtimes this project deployed
+  clean [--older-than AGE]       remove the job data of executors with no activity for AGE
+                                 (e.g. 90m, 2h, 1d; default 1h, or twice execution_timeout)
+  clean --all [--yes]            remove all job data (the jobs prefix) and the runtimes this
+                                 project deployed, after a confirmation (--yes: without one)
   runtime deploy|update [NAME] [MEMORY_MB]
                                  deploy (or redeploy) the worker runtime of the backend
   runtime list                   list deployed runtimes
@@ -47,6 +49,9 @@ const OPTIONS = {
   delimiter: { type: 'string', short: 'd' },
   key: { type: 'string', short: 'k' },
   out: { type: 'string', short: 'o' },
+  'older-than': { type: 'string' },
+  all: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
 } as const;
 
 /** The command line, parsed: the command words, and the options every command shares. */
@@ -60,6 +65,9 @@ export interface CommandLine {
   delimiter?: string;
   key?: string;
   out?: string;
+  olderThan?: string;
+  all: boolean;
+  yes: boolean;
 }
 
 export function parseCommandLine(argv: readonly string[]): CommandLine {
@@ -85,6 +93,9 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     ...(v.delimiter !== undefined && { delimiter: v.delimiter }),
     ...(v.key !== undefined && { key: v.key }),
     ...(v.out !== undefined && { out: v.out }),
+    ...(v['older-than'] !== undefined && { olderThan: v['older-than'] }),
+    all: v.all ?? false,
+    yes: v.yes ?? false,
   };
 }
 

@@ -18,9 +18,10 @@ const COMMANDS: Record<string, (cl: CommandLine) => Promise<void>> = {
     await test(cl.config, cl.calls);
   },
   async clean(cl) {
-    expectArgs(cl.positionals.slice(1), 0, 0, 'clean');
-    await clean(cl.config);
-    await cleanRuntimes(cl.config);
+    expectArgs(cl.positionals.slice(1), 0, 0, 'clean [--older-than AGE] | clean --all [--yes]');
+    await clean(cl.config, { olderThan: cl.olderThan, all: cl.all, yes: cl.yes });
+    // Deployed runtimes serve executors still running: only --all removes them.
+    if (cl.all) await cleanRuntimes(cl.config);
   },
   runtime: (cl) => runtimeCommand(cl.config, cl.positionals.slice(1)),
   storage: (cl) => storageCommand(cl.config, cl),

@@ -1,4 +1,10 @@
-import { type ConfigOptions, createComputeBackend, loadConfig, type RuntimeInfo } from '@lithops/core';
+import {
+  type ConfigOptions,
+  createComputeBackend,
+  LithopsError,
+  loadConfig,
+  type RuntimeInfo,
+} from '@lithops/core';
 import { UsageError } from './usage-error.js';
 
 type Backends = Awaited<ReturnType<typeof createComputeBackend>>;
@@ -51,6 +57,9 @@ function memoryOf(word: string | undefined): number {
   return mb;
 }
 
+const ACTIONS = ['deploy', 'update', 'list', 'delete'] as const;
+const RUNTIME_USAGE = 'Usage: lithops runtime deploy|update [NAME] [MEMORY_MB] | list | delete KEY';
+
 /**
  * `lithops runtime deploy|update [NAME] [MEMORY_MB]`, `list`, `delete KEY|FUNCTION`: the
  * runtimes of the configured serverless backend. `update` deploys the current build: a changed
@@ -58,6 +67,7 @@ function memoryOf(word: string | undefined): number {
  */
 export async function runtimeCommand(options: ConfigOptions, words: readonly string[]): Promise<void> {
   const [action, ...rest] = words;
+  if (!ACTIONS.includes(action as (typeof ACTIONS)[number])) throw new UsageError(RUNTIME_USAGE);
   const done = await withBackend(options, async ({ compute }) => {
     switch (action) {
       case 'deploy':
@@ -80,12 +90,19 @@ export async function runtimeCommand(options: ConfigOptions, words: readonly str
         await compute.deleteRuntime(rest[0]!);
         console.log(`Deleted runtime ${rest[0]}.`);
         break;
-      default:
-        throw new UsageError('Usage: lithops runtime deploy|update [NAME] [MEMORY_MB] | list | delete KEY');
     }
     return true;
   });
-  if (!done) console.log('The localhost backend needs no runtime: calls run in local worker processes.');
+  if (!done) {
+    throw new LithopsError(
+      'INVALID_ARGUMENT',
+      'The localhost backend has no runtimes to deploy, list or delete.',
+      {
+        backend: 'cli',
+        hint: 'Its calls run in local worker processes; pick a serverless backend with --backend (e.g. aws_lambda) to manage runtimes.',
+      },
+    );
+  }
 }
 
 /** The compute side of `lithops clean`: every function and runtime record the backend created. */

@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FunctionExecutor } from '@lithops/core';
 import { describe, expect, it } from 'vitest';
-import { lithops, localConfig, tempProject } from './run-cli.js';
+import { lithops, lithopsOnTerminal, localConfig, tempProject } from './run-cli.js';
 
 const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -64,6 +65,20 @@ describe('command line', () => {
     expect(r.stderr).toContain('needs the package @lithops/aws-lambda');
     expect(r.stderr).toContain('npm install @lithops/aws-lambda');
     expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('runtime on localhost says it has no runtimes and exits 1; a wrong action exits 2', () => {
+    const dir = tempProject();
+    for (const action of ['deploy', 'list', 'delete']) {
+      const r = lithops(['runtime', action, ...(action === 'delete' ? ['k'] : [])], dir);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('The localhost backend has no runtimes');
+      expect(r.stderr).toContain('--backend');
+      expect(r.stdout).toBe('');
+    }
+    const wrong = lithops(['runtime', 'frob'], dir);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('Usage: lithops runtime deploy|update');
   });
 
   it('a bad --log-level and a config error are reported clearly', () => {
@@ -136,20 +151,122 @@ describe('lithops storage and clean on localhost storage', () => {
     expect(args.status).toBe(2);
     expect(args.stderr).toContain('Usage: lithops storage get BUCKET KEY');
   });
+});
 
-  it('clean removes everything under the jobs prefix and nothing else', () => {
+/** An executor whose storage is the one `localConfig(dir)` names, as a user's running script. */
+function executorIn(dir: string, localhost: Record<string, unknown> = {}): FunctionExecutor {
+  return new FunctionExecutor({
+    config: {
+      lithops: { backend: 'localhost', storage: 'localhost' },
+      localhost: { storage_dir: join(dir, 'data'), worker_processes: 1, ...localhost },
+    },
+  });
+}
+
+/** Every file under `dir`, relative to it (none once the folder is gone). */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
+}
+
+/** Sets the modification time of every file under `dir` to `hoursAgo` hours ago. */
+function age(dir: string, hoursAgo: number): void {
+  const t = new Date(Date.now() - hoursAgo * 3_600_000);
+  for (const f of filesUnder(dir)) utimesSync(join(dir, f), t, t);
+}
+
+describe('lithops clean', () => {
+  it('removes the data of executors with no recent activity, never of one still open', async () => {
     const dir = tempProject();
     const config = ['--config', localConfig(dir)];
-    const file = join(dir, 'x.bin');
-    writeFileSync(file, 'x');
-    for (const key of ['lithops.jobs/a-1/00000/status.json', 'lithops.jobs/a/f.func.mjs', 'keep/me.txt']) {
-      expect(lithops(['storage', 'put', file, 'storage', '--key', key, ...config], dir).status).toBe(0);
+    const jobs = join(dir, 'data', 'storage', 'lithops.jobs');
+    const keep = join(dir, 'x.txt');
+    writeFileSync(keep, 'x');
+    expect(lithops(['storage', 'put', keep, 'storage', '--key', 'keep/me.txt', ...config], dir).status).toBe(
+      0,
+    );
+    // Results over 1 KiB go through storage: each executor leaves a job folder and a cloud object.
+    await using running = executorIn(dir, { max_inline_result_bytes: 1024 });
+    await using gone = executorIn(dir, { max_inline_result_bytes: 1024 });
+    for (const fexec of [running, gone]) {
+      await fexec.storage.putCloudObject('data of the executor');
+      await fexec.getResult(await fexec.callAsync((n: number) => 'x'.repeat(n), 4096));
     }
+    const ofExecutor = (id: string) => filesUnder(jobs).filter((f) => f.startsWith(id));
+    expect(ofExecutor(running.executorId).length).toBeGreaterThanOrEqual(2);
+    expect(ofExecutor(gone.executorId).length).toBeGreaterThanOrEqual(2);
+    // The second executor was killed two hours ago, say: its data is that old.
+    for (const d of readdirSync(jobs).filter((d) => d.startsWith(gone.executorId))) age(join(jobs, d), 2);
+    const before = ofExecutor(running.executorId);
+    const old = ofExecutor(gone.executorId).length;
+
     const r = lithops(['clean', ...config], dir);
+    expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('Removed 2 objects under localhost://storage/lithops.jobs/');
-    const left = lithops(['storage', 'list', 'storage', ...config], dir);
-    expect(left.stdout.trim().split('\n')).toHaveLength(1);
-    expect(left.stdout).toContain('keep/me.txt');
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^Removed ${old} objects of 1 executors with no activity for 1h .*; kept the data of 1 active executors`,
+      ),
+    );
+    expect(ofExecutor(gone.executorId)).toEqual([]);
+    expect(ofExecutor(running.executorId)).toEqual(before);
+    // Idle for half an hour, the first executor's data goes only with a shorter age.
+    age(join(jobs), 0.5);
+    expect(lithops(['clean', '--older-than', '1h', ...config], dir).stdout).toContain('Removed 0 objects');
+    expect(lithops(['clean', '--older-than', '20m', ...config], dir).stdout).toContain(
+      `Removed ${before.length} objects of 1 executors with no activity for 20m`,
+    );
+    expect(ofExecutor(running.executorId)).toEqual([]);
+    expect(lithops(['storage', 'list', 'storage', ...config], dir).stdout).toContain('keep/me.txt');
+  });
+
+  it('--all asks on a terminal, refuses without one unless --yes, and then removes every executor data', async () => {
+    const dir = tempProject();
+    const config = ['--config', localConfig(dir)];
+    const jobs = join(dir, 'data', 'storage', 'lithops.jobs');
+    await using fexec = executorIn(dir);
+    await fexec.storage.putCloudObject('data of a running executor');
+    const n = filesUnder(jobs).length;
+    expect(n).toBeGreaterThan(0);
+
+    const refused = lithops(['clean', '--all', ...config], dir);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(
+      'clean --all would remove every object under localhost://storage/lithops.jobs/',
+    );
+    expect(refused.stderr).toContain('add --yes');
+    expect(filesUnder(jobs)).toHaveLength(n);
+
+    const no = lithopsOnTerminal(['clean', '--all', ...config], dir, 'n\n');
+    expect(no.status).toBe(0);
+    expect(no.stdout).toContain('including data of executors still running? [y/N]');
+    expect(no.stdout).toContain('Nothing removed.');
+    expect(filesUnder(jobs)).toHaveLength(n);
+    const yes = lithopsOnTerminal(['clean', '--all', ...config], dir, 'y\n');
+    expect(yes.status).toBe(0);
+    expect(yes.stdout).toContain(`Removed ${n} objects under localhost://storage/lithops.jobs/`);
+    expect(filesUnder(jobs)).toEqual([]);
+
+    await fexec.storage.putCloudObject('more data of the running executor');
+    const all = lithops(['clean', '--all', '--yes', ...config], dir);
+    expect(all.status).toBe(0);
+    expect(all.stdout).toContain(`Removed 1 objects under localhost://storage/lithops.jobs/`);
+    expect(filesUnder(jobs)).toEqual([]);
+  });
+
+  it('a bad age, --all with an age, or --yes alone exit 2', () => {
+    const dir = tempProject();
+    for (const [args, message] of [
+      [['--older-than', '2 hours'], '--older-than must be a positive age such as 30m, 2h or 1d'],
+      [['--older-than', '0h'], '--older-than must be a positive age'],
+      [['--all', '--older-than', '1h'], '--all removes everything: it takes no --older-than'],
+      [['--yes'], '--yes only confirms --all'],
+    ] as const) {
+      const r = lithops(['clean', ...args], dir);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
   });
 });

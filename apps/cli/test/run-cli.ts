@@ -37,10 +37,35 @@ export function localConfig(dir: string): string {
   return file;
 }
 
-/** Runs the built `lithops` bin as a user would, in `cwd`. */
-export function lithops(args: readonly string[], cwd: string): CliRun {
+function userEnv(cwd: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: cwd };
   delete env.LITHOPS_CONFIG_FILE;
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
+  return env;
+}
+
+/** Runs the built `lithops` bin as a user would, in `cwd`. */
+export function lithops(args: readonly string[], cwd: string): CliRun {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    env: userEnv(cwd),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs the `lithops` bin on a terminal (util-linux `script` gives it one) and types `input`;
+ * returns what the terminal showed. Arguments must not need shell quoting.
+ */
+export function lithopsOnTerminal(args: readonly string[], cwd: string, input: string): CliRun {
+  const command = [process.execPath, BIN, ...args].join(' ');
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], {
+    cwd,
+    env: userEnv(cwd),
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
