@@ -14,7 +14,12 @@ export interface ExecutorOptions extends ConfigOptions {
 }
 
 export interface CallOptions {
-  /** Extra environment variables, set for each call and restored after it. */
+  /**
+   * Extra environment variables, set for each call and restored after it. The values travel with
+   * the job's data (in every invocation payload, and through storage when a payload is large), so
+   * they are not for secrets: give those to the functions at deploy time instead, with the
+   * `env_vars` of the backend's config section (e.g. `aws_lambda.env_vars`).
+   */
   extraEnv?: Record<string, string>;
   /** Heap limit of each call, in MB. */
   runtimeMemory?: number;
