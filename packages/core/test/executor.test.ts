@@ -307,17 +307,4 @@ describe('configuration', () => {
     expect(err.message).toContain('did you mean "worker_processes"');
     await ex.close();
   });
-
-  it('an unknown backend names what to install', async () => {
-    const ex = new FunctionExecutor({ backend: 'aws_lambda' });
-    const err = await ex.map(jobs.double, [1]).catch((e) => e);
-    expect(LithopsError.is(err, 'BACKEND_NOT_FOUND')).toBe(true);
-    expect(err.message).toContain('npm install @lithops/aws-lambda');
-    await ex.close();
-    const ex2 = new FunctionExecutor({ backend: 'no_such_backend' });
-    const err2 = await ex2.map(jobs.double, [1]).catch((e) => e);
-    expect(LithopsError.is(err2, 'BACKEND_NOT_FOUND')).toBe(true);
-    expect(err2.message).toContain('no_such_backend');
-    await ex2.close();
-  });
 });

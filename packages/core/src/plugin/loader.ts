@@ -1,29 +1,27 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LithopsError } from '../errors.js';
-import type { BackendDefinition, ComputeBackendDefinition, StorageBackendDefinition } from './define.js';
+import type {
+  BackendDefinition,
+  ComputeBackendDefinition,
+  MonitorBackendDefinition,
+  StorageBackendDefinition,
+} from './define.js';
 import { SPEC_VERSION } from './define.js';
-
-/** Config names of the backends we publish, and the package that holds each. */
-export const BUILTIN_BACKENDS: Readonly<Record<string, string>> = {
-  aws_lambda: '@lithops/aws-lambda',
-  aws_s3: '@lithops/aws-s3',
-  gcp_functions: '@lithops/gcp-functions',
-  gcp_storage: '@lithops/gcp-storage',
-  azure_functions: '@lithops/azure-functions',
-  azure_storage: '@lithops/azure-storage',
-  ibm_cos: '@lithops/ibm-cos',
-  code_engine: '@lithops/code-engine',
-  k8s: '@lithops/k8s',
-  vm: '@lithops/vm',
-  redis: '@lithops/redis',
-  rabbitmq: '@lithops/rabbitmq',
-};
+import { backendNotFound, backendPackage, reservedNameError } from './known-backends.js';
 
 type Kind = BackendDefinition['kind'];
 type DefOf<K extends Kind> = K extends 'compute'
   ? ComputeBackendDefinition<unknown>
-  : StorageBackendDefinition<unknown>;
+  : K extends 'storage'
+    ? StorageBackendDefinition<unknown>
+    : MonitorBackendDefinition<unknown>;
+
+const DEFINE: Record<Kind, string> = {
+  compute: 'defineComputeBackend',
+  storage: 'defineStorageBackend',
+  monitor: 'defineMonitorBackend',
+};
 
 const cache = new Map<string, Promise<BackendDefinition>>();
 
@@ -78,7 +76,7 @@ export function loadBackendDefinition<K extends Kind>(
 ): Promise<DefOf<K>> {
   const builtin = embedded.get(`${kind}:${name}`);
   if (builtin) return Promise.resolve(builtin as unknown as DefOf<K>);
-  const spec = BUILTIN_BACKENDS[name] ?? name;
+  const spec = backendPackage(name) ?? name;
   const key = `${kind}:${spec}:${isRelative(spec) ? configDir : ''}`;
   let p = cache.get(key);
   if (!p) {
@@ -95,20 +93,10 @@ async function importDefinition(
   spec: string,
   configDir: string,
 ): Promise<BackendDefinition> {
+  const reserved = reservedNameError(kind, name);
+  if (reserved) throw reserved;
   const url = await resolveSpecifier(spec, configDir);
-  const pkg = BUILTIN_BACKENDS[name];
-  if (!url) {
-    const hint = pkg
-      ? `npm install ${pkg}`
-      : `Use one of: localhost, ${Object.keys(BUILTIN_BACKENDS).join(', ')}; or a module path or package name that is installed.`;
-    throw new LithopsError(
-      'BACKEND_NOT_FOUND',
-      pkg
-        ? `${kind} backend "${name}" needs the package ${pkg}:`
-        : `Unknown ${kind} backend "${name}": no module of that name is installed.`,
-      { backend: 'loader', hint },
-    );
-  }
+  if (!url) throw backendNotFound(kind, name);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(url)) as Record<string, unknown>;
@@ -130,7 +118,7 @@ async function importDefinition(
       `The module ${spec} (${url}) is not a valid ${kind} backend: ${problem}.`,
       {
         backend: 'loader',
-        hint: `Export default define${kind === 'compute' ? 'Compute' : 'Storage'}Backend({...}) from @lithops/core/plugin.`,
+        hint: `Export default ${DEFINE[kind]}({...}) from @lithops/core/plugin.`,
       },
     );
   }

@@ -96,7 +96,7 @@ export interface JobMonitorOptions {
 
 /** Loads a monitor backend's definition by config name (`rabbitmq`) or module specifier. */
 export function loadMonitorDefinition(name: string, dir: string): Promise<MonitorBackendDefinition<unknown>> {
-  return loadBackendDefinition('monitor', name, dir) as unknown as Promise<MonitorBackendDefinition<unknown>>;
+  return loadBackendDefinition('monitor', name, dir);
 }
 
 /** The monitor `lithops.monitoring` names: `storage` (polling, the default) or a monitor backend. */

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LithopsError } from '../errors.js';
-import { BUILTIN_BACKENDS } from '../plugin/loader.js';
+import { backendPackage, installHint } from '../plugin/known-backends.js';
 import { sha256 } from '../ship/bundle.js';
 import { type InputStamps, inputsUnchanged, stampInputs } from '../util/build-inputs.js';
 import { bundleCacheDir } from '../util/paths.js';
@@ -74,7 +74,7 @@ export function runtimeKey(
 }
 
 async function resolvePackage(name: string, from: readonly string[]): Promise<string> {
-  const spec = BUILTIN_BACKENDS[name] ?? name;
+  const spec = backendPackage(name) ?? name;
   if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('file:')) {
     return spec.startsWith('file:') ? fileURLToPath(spec) : resolve(from[0] ?? process.cwd(), spec);
   }
@@ -87,7 +87,7 @@ async function resolvePackage(name: string, from: readonly string[]): Promise<st
     } catch {}
   }
   throw new LithopsError('BACKEND_NOT_FOUND', `The runtime needs the package ${spec} (backend "${name}").`, {
-    hint: `npm install ${spec}`,
+    hint: installHint(spec),
   });
 }
 
