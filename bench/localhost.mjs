@@ -1,11 +1,14 @@
-// Localhost executor against a bare child_process pool of the same size, in the same run.
-// Prints each figure, its ratio to the floor and the target; min and median over rounds.
+// Localhost executor against a bare child_process pool of the same size, in the same run, with a
+// piscina worker-thread pool beside them (what a user might pick instead: threads of one process,
+// no process isolation; reported, not a target). Prints each figure, its ratio to the floor and
+// the target; min and median over rounds.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { FunctionExecutor } from '@lithops/core';
 import { FloorPool } from './floor-pool.mjs';
 import { cpu, mib, noop } from './tasks.mjs';
+import { ThreadPool } from './thread-pool.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const size = availableParallelism();
@@ -17,128 +20,130 @@ const now = () => performance.now();
 
 const fexec = new FunctionExecutor({ config: { localhost: { worker_processes: size } } });
 const floor = new FloorPool(size);
-await floor.ready;
+const threads = new ThreadPool(size);
+await floor.startAll();
 const quiet = { showProgressbar: false };
-// Warm up both sides alike (processes started, code compiled): figures are for a warm executor.
+const fns = { noop, cpu, mib };
+/** The three sides, each running `task` over `args` and resolving once every result is in. */
+const sides = {
+  ours: async (task, args) => fexec.getResult(await fexec.map(fns[task], args), quiet),
+  floor: (task, args) => floor.run(task, args),
+  piscina: (task, args) => threads.run(task, args),
+};
+const one = {
+  ours: async (i) => fexec.getResult(await fexec.callAsync(noop, i), quiet),
+  floor: (i) => floor.run('noop', [i]),
+  piscina: (i) => threads.pool.run(i, { name: 'noop' }),
+};
+// Warm up every side alike (processes started, code compiled): figures are for a warm executor.
 for (let r = 0; r < 2; r++) {
   const warm = Array.from({ length: 1000 }, (_, i) => i);
-  await fexec.getResult(await fexec.map(noop, warm), quiet);
-  await floor.run('noop', warm);
-  for (let i = 0; i < 50; i++) {
-    await fexec.getResult(await fexec.callAsync(noop, i), quiet);
-    await floor.run('noop', [i]);
-  }
+  for (const run of Object.values(sides)) await run('noop', warm);
+  for (const call of Object.values(one)) for (let i = 0; i < 50; i++) await call(i);
 }
 
 const rows = [];
-function report(name, unit, ours, theirs, higherIsBetter, target) {
-  const ratio = higherIsBetter ? median(ours) / median(theirs) : median(theirs) / median(ours);
+/** A row: ours, the floor's and piscina's medians; the ratio is ours/floor. */
+function row(name, unit, got, target) {
+  const m = (s) => (got[s].length ? median(got[s]) : Number.NaN);
   rows.push({
     name,
     unit,
-    oursMin: Math.min(...ours),
-    oursMed: median(ours),
-    floorMed: median(theirs),
-    ratio,
+    oursMin: Math.min(...got.ours),
+    oursMed: m('ours'),
+    floorMed: m('floor'),
+    piscinaMed: m('piscina'),
+    ratio: m('ours') / m('floor'),
     target,
   });
 }
 
-console.log(`[bench] ${size} workers, loadavg before: ${loadavg()}`);
+/** Rounds of `measure(side)` over the three sides, rotating which goes first. */
+async function rounds(n, measure) {
+  const got = { ours: [], floor: [], piscina: [] };
+  const names = Object.keys(got);
+  for (let r = 0; r < n; r++) {
+    for (let k = 0; k < names.length; k++) {
+      const side = names[(r + k) % names.length];
+      got[side].push(await measure(side));
+    }
+  }
+  return got;
+}
+
+console.log(`[bench] ${size} workers, node ${process.version}, loadavg before: ${loadavg()}`);
 
 // 1. 1,000 no-op calls via map: calls/s.
 {
-  const a = [];
-  const b = [];
   const args = Array.from({ length: 1000 }, (_, i) => i);
-  for (let r = 0; r < ROUNDS; r++) {
-    let t = now();
-    await fexec.getResult(await fexec.map(noop, args), quiet);
-    a.push(1000 / ((now() - t) / 1000));
-    t = now();
-    await floor.run('noop', args);
-    b.push(1000 / ((now() - t) / 1000));
-  }
-  report('1,000 no-op calls', 'calls/s', a, b, true, '>= 50% of floor');
+  const got = await rounds(ROUNDS, async (side) => {
+    const t = now();
+    await sides[side]('noop', args);
+    return 1000 / ((now() - t) / 1000);
+  });
+  row('1,000 no-op calls', 'calls/s', got, '>= 0.8 of floor');
 }
 
 // 2. 200 CPU-bound calls of 50 ms: parallel efficiency.
 {
-  const a = [];
-  const b = [];
   const args = Array.from({ length: 200 }, () => 50);
   const ideal = (200 * 50) / size;
-  for (let r = 0; r < ROUNDS; r++) {
-    let t = now();
-    await fexec.getResult(await fexec.map(cpu, args), quiet);
-    a.push((ideal / (now() - t)) * 100);
-    t = now();
-    await floor.run('cpu', args);
-    b.push((ideal / (now() - t)) * 100);
-  }
-  report('200 x 50 ms CPU calls', '% efficiency', a, b, true, '>= 95% of floor');
+  const got = await rounds(ROUNDS, async (side) => {
+    const t = now();
+    await sides[side]('cpu', args);
+    return (ideal / (now() - t)) * 100;
+  });
+  row('200 x 50 ms CPU calls', '% efficiency', got, '>= 0.95 of floor');
 }
 
-// 3. callAsync + getResult round trip on a warm executor, 200 in a row. Both sides first make
-// 1,000 round trips (the code on this path is compiled and optimized alike); then each round
-// times 200 of ours in a row and 200 of the floor's in a row (which goes first alternates), over
-// twice the rounds of the other figures: on these shared VMs a block of 200 runs in one of two
-// scheduling regimes (a client and its worker on one CPU, or on two), which flips from block to
-// block. The figures are the median over rounds of each round's p50 and p99.
+// 3. callAsync + getResult round trip on a warm executor, by two methods. Every side first makes
+// 1,000 round trips (the code on this path is compiled and optimized alike).
+// (a) Blocks: each round times 200 of one side in a row, then 200 of the next (which goes first
+// rotates), over twice the rounds of the other figures; median of the per-round p50 and p99. On
+// these shared VMs a block runs in one of two scheduling regimes (a client and its worker on one
+// CPU, or on two), which flips from block to block.
+// (b) Interleaved: one call of each side in turn, 200 × 2 × rounds times per side; p50 and p99
+// of all of them (each side sees the same mix of regimes).
 {
-  const p50 = [[], []];
-  const p99 = [[], []];
-  const sides = [
-    async (i) => fexec.getResult(await fexec.callAsync(noop, i), quiet),
-    (i) => floor.run('noop', [i]),
-  ];
-  for (const side of sides) for (let i = 0; i < 1000; i++) await side(i);
-  for (let r = 0; r < 2 * ROUNDS; r++) {
-    for (const s of r % 2 === 0 ? [0, 1] : [1, 0]) {
-      const times = [];
-      for (let i = 0; i < 200; i++) {
-        const t = now();
-        await sides[s](i);
-        times.push(now() - t);
-      }
-      p50[s].push(pct(times, 50));
-      p99[s].push(pct(times, 99));
+  for (const call of Object.values(one)) for (let i = 0; i < 1000; i++) await call(i);
+  const p50 = { ours: [], floor: [], piscina: [] };
+  const p99 = { ours: [], floor: [], piscina: [] };
+  await rounds(2 * ROUNDS, async (side) => {
+    const times = [];
+    for (let i = 0; i < 200; i++) {
+      const t = now();
+      await one[side](i);
+      times.push(now() - t);
+    }
+    p50[side].push(pct(times, 50));
+    p99[side].push(pct(times, 99));
+  });
+  row('round trip p50, blocks of 200', 'ms', p50, '<= 1.5x floor');
+  row('round trip p99, blocks of 200', 'ms', p99, '(reported)');
+  const all = { ours: [], floor: [], piscina: [] };
+  const names = Object.keys(all);
+  for (let i = 0; i < 200 * 2 * ROUNDS; i++) {
+    for (let k = 0; k < names.length; k++) {
+      const side = names[(i + k) % names.length];
+      const t = now();
+      await one[side](i);
+      all[side].push(now() - t);
     }
   }
-  rows.push({
-    name: 'round trip p50',
-    unit: 'ms',
-    oursMin: Math.min(...p50[0]),
-    oursMed: median(p50[0]),
-    floorMed: median(p50[1]),
-    ratio: median(p50[0]) / median(p50[1]),
-    target: '<= 2x floor (ratio = ours/floor)',
-  });
-  rows.push({
-    name: 'round trip p99',
-    unit: 'ms',
-    oursMin: Math.min(...p99[0]),
-    oursMed: median(p99[0]),
-    floorMed: median(p99[1]),
-    ratio: median(p99[0]) / median(p99[1]),
-    target: '(reported)',
-  });
+  const p = (q) => Object.fromEntries(names.map((s) => [s, [pct(all[s], q)]]));
+  row('round trip p50, interleaved', 'ms', p(50), '<= 1.5x floor');
+  row('round trip p99, interleaved', 'ms', p(99), '(reported)');
 }
 
 // 4. 100 calls each returning 1 MiB: MB/s.
 {
-  const a = [];
-  const b = [];
   const args = Array.from({ length: 100 }, () => 1);
-  for (let r = 0; r < ROUNDS; r++) {
-    let t = now();
-    await fexec.getResult(await fexec.map(mib, args), quiet);
-    a.push(100 / ((now() - t) / 1000));
-    t = now();
-    await floor.run('mib', args);
-    b.push(100 / ((now() - t) / 1000));
-  }
-  report('100 x 1 MiB results', 'MB/s', a, b, true, '>= 50% of floor');
+  const got = await rounds(ROUNDS, async (side) => {
+    const t = now();
+    await sides[side]('mib', args);
+    return 100 / ((now() - t) / 1000);
+  });
+  row('100 x 1 MiB results', 'MB/s', got, '>= 0.8 of floor');
 }
 
 // 5. Client memory for 100,000 no-op futures.
@@ -159,6 +164,7 @@ console.log(`[bench] ${size} workers, loadavg before: ${loadavg()}`);
     oursMin: grown / 1e5,
     oursMed: grown / 1e5,
     floorMed: 1024,
+    piscinaMed: Number.NaN,
     ratio: grown / 1e5 / 1024,
     target: '<= 1 KiB per future (ratio = ours/1KiB)',
   });
@@ -167,35 +173,24 @@ console.log(`[bench] ${size} workers, loadavg before: ${loadavg()}`);
 
 await fexec.close();
 floor.close();
+await threads.close();
 
-// 6. Cold process: node + executor + one call + exit, against node + fork pool + one call.
+// 6. Cold process: node + executor (or pool) + one call + exit. The floor starts one process, as
+// the executor's pool does before its first call.
 {
-  const time = (file) => {
+  const cold = { ours: './cold-lithops.mjs', floor: './cold-floor.mjs', piscina: './cold-piscina.mjs' };
+  const got = await rounds(Math.max(5, ROUNDS), async (side) => {
     const t = now();
-    execFileSync(process.execPath, [new URL(file, import.meta.url).pathname], { stdio: 'ignore' });
+    execFileSync(process.execPath, [new URL(cold[side], import.meta.url).pathname], { stdio: 'ignore' });
     return now() - t;
-  };
-  const a = [];
-  const b = [];
-  for (let r = 0; r < Math.max(5, ROUNDS); r++) {
-    a.push(time('./cold-lithops.mjs'));
-    b.push(time('./cold-floor.mjs'));
-  }
-  rows.push({
-    name: 'cold process, one call',
-    unit: 'ms',
-    oursMin: Math.min(...a),
-    oursMed: median(a),
-    floorMed: median(b),
-    ratio: median(a) / median(b),
-    target: '<= 2x floor (ratio = ours/floor)',
   });
+  row('cold process, one call', 'ms', got, '<= 1.5x floor');
 }
 
 console.log(`[bench] loadavg after: ${loadavg()}`);
 for (const r of rows) {
-  const f = (x) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
+  const f = (x) => (Number.isNaN(x) ? '-' : x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
   console.log(
-    `${r.name.padEnd(30)} ours min ${f(r.oursMin)} / median ${f(r.oursMed)} ${r.unit}; floor median ${f(r.floorMed)}; ratio ${r.ratio.toFixed(2)}; target ${r.target}`,
+    `${r.name.padEnd(31)} ours min ${f(r.oursMin)} / median ${f(r.oursMed)} ${r.unit}; floor median ${f(r.floorMed)}; ratio ${r.ratio.toFixed(2)}; target ${r.target}; piscina median ${f(r.piscinaMed)}`,
   );
 }

@@ -74,23 +74,22 @@ for (const { path, size } of paths) {
 const floor = Array.from({ length: WORKERS }, () =>
   fork(new URL('./wordcount-floor-worker.mjs', import.meta.url), [], { serialization: 'advanced' }),
 );
+// One run at a time; each process's listener is registered once and feeds it the next range.
+let job;
+const feed = (p) => {
+  if (job.next < tasks.length) p.send({ id: job.next, arg: tasks[job.next++] });
+};
+for (const p of floor) {
+  p.on('message', (m) => {
+    job.words += m.result;
+    if (++job.done === tasks.length) job.resolve(job.words);
+    else feed(p);
+  });
+}
 function runFloor() {
   return new Promise((resolve) => {
-    let next = 0;
-    let done = 0;
-    let words = 0;
-    const feed = (p) => {
-      if (next < tasks.length) p.send({ id: next, arg: tasks[next++] });
-    };
-    for (const p of floor) {
-      p.removeAllListeners('message');
-      p.on('message', (m) => {
-        words += m.result;
-        if (++done === tasks.length) resolve(words);
-        else feed(p);
-      });
-      feed(p);
-    }
+    job = { next: 0, done: 0, words: 0, resolve };
+    for (const p of floor) feed(p);
   });
 }
 
@@ -115,15 +114,19 @@ try {
   await runFloor();
   const ours = [];
   const theirs = [];
+  // Rounds alternate which side runs first (page cache and CPU drift hit both alike).
+  const sides = { lithops: { run: runLithops, rates: ours }, floor: { run: runFloor, rates: theirs } };
   for (let r = 0; r < ROUNDS; r++) {
-    let t = performance.now();
-    const a = await runLithops();
-    ours.push(totalBytes / 1e6 / ((performance.now() - t) / 1000));
-    t = performance.now();
-    const b = await runFloor();
-    theirs.push(totalBytes / 1e6 / ((performance.now() - t) / 1000));
-    if (a !== expected || b !== expected)
-      throw new Error(`word counts differ: lithops ${a}, floor ${b}, expected ${expected}`);
+    const words = {};
+    for (const name of r % 2 ? ['floor', 'lithops'] : ['lithops', 'floor']) {
+      const t = performance.now();
+      words[name] = await sides[name].run();
+      sides[name].rates.push(totalBytes / 1e6 / ((performance.now() - t) / 1000));
+    }
+    if (words.lithops !== expected || words.floor !== expected)
+      throw new Error(
+        `word counts differ: lithops ${words.lithops}, floor ${words.floor}, expected ${expected}`,
+      );
   }
   const ratio = median(ours) / median(theirs);
   console.log(
