@@ -9,9 +9,14 @@ const FILES = Number(process.env.WORDCOUNT_FILES ?? 4);
 const PREFIX = 'wordcount-demo/';
 
 // Sample input: a few MiB of text per file, counted here too so the result can be checked.
+// The demo owns its prefix: what an earlier run left there (other files, another
+// WORDCOUNT_FILES) is removed first, so the count covers exactly the files written now.
 const storage = await Storage.fromConfig();
 const expected = new Map();
 try {
+  const stale = [];
+  for await (const key of storage.listKeys(storage.bucket, { prefix: PREFIX })) stale.push(key);
+  if (stale.length > 0) await storage.deleteObjects(storage.bucket, stale);
   for (let i = 0; i < FILES; i++) {
     const { text, words, lines } = sampleText((2 + i) * 2 ** 20, i + 1);
     const key = `${PREFIX}book-${i}.txt`;
