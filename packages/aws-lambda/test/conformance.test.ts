@@ -13,10 +13,8 @@ describeComputeBackend('aws_lambda (fake Lambda, s3rver)', async () => {
       invokePayloads: () => fake.calls.filter((c) => c.api === 'Invoke').map((c) => c.payload ?? ''),
       deployRequests: () =>
         fake.calls.filter((c) => c.api === 'CreateFunction' || c.api === 'UpdateFunctionCode').length,
-      maxConcurrent: () => fake.stats.maxBusy,
-      resetStats: () => {
-        fake.stats.maxBusy = fake.stats.busy;
-      },
+      runs: () => fake.runs,
+      reset: () => fake.resetRecords(),
       deployments: async () => [...fake.service.functions.keys()],
       killBusy: () => fake.killBusy(),
     },

@@ -47,7 +47,7 @@ export async function startLambdaEnv(opts: FakeLambdaStartOptions = {}): Promise
         aws_lambda: {
           execution_role: 'arn:aws:iam::123456789012:role/lithops-test',
           endpoint: fake.endpoint,
-          runtime_timeout: 120,
+          runtime_timeout: 300,
           ...aws_lambda,
         },
         ...rest,

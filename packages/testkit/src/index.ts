@@ -17,7 +17,7 @@ export { lithopsFailure, readAll, sha256 } from './failures.js';
 export { Crc32c, type FakeGcs, type FakeGcsOptions, startFakeGcs } from './fake-gcs.js';
 export { nodeBinary } from './fake-lambda/node-binary.js';
 export { type FakeLambda, type FakeLambdaStartOptions, startFakeLambda } from './fake-lambda/server.js';
-export type { FakeLambdaCall } from './fake-lambda/service.js';
+export type { FakeLambdaCall, FakeLambdaRun } from './fake-lambda/service.js';
 export { canConnect, freePort, waitForPort } from './ports.js';
 export { ensureRedis, type RedisHandle } from './redis.js';
 export { type S3rverHandle, startS3rver } from './s3rver.js';

@@ -3,7 +3,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { LambdaApiError } from './errors.js';
 import { nodeBinary } from './node-binary.js';
-import { type FakeFunction, type FakeLambdaCall, FakeLambdaService, type FunctionSpec } from './service.js';
+import {
+  type FakeFunction,
+  type FakeLambdaCall,
+  type FakeLambdaRun,
+  FakeLambdaService,
+  type FunctionSpec,
+} from './service.js';
 import { verifySigV4 } from './sigv4.js';
 
 export interface FakeLambdaStartOptions {
@@ -39,6 +45,8 @@ export interface FakeLambda {
   service: FakeLambdaService;
   /** Every request, in arrival order. */
   calls: FakeLambdaCall[];
+  /** Invocations run in a sandbox, in start order, with their payloads. */
+  runs: FakeLambdaRun[];
   stats: FakeLambdaService['stats'];
   setMode(mode: 'run' | 'acknowledge'): void;
   setConcurrency(n: number): void;
@@ -48,7 +56,7 @@ export interface FakeLambda {
   killBusy(): number;
   /** Lines printed by a function's sandboxes (all functions when no name is given). */
   logs(functionName?: string): string[];
-  /** Resets the call records and counters. */
+  /** Resets the call records, runs, counters and throttling not used yet. */
   resetRecords(): void;
   stop(): Promise<void>;
 }
@@ -327,6 +335,7 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
     credentials,
     service,
     calls: service.calls,
+    runs: service.runs,
     stats: service.stats,
     setMode: (mode) => {
       service.mode = mode;
@@ -338,7 +347,7 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
     killBusy: () => service.killBusy(),
     logs: (name) => (name ? (service.logs.get(name) ?? []) : [...service.logs.values()].flat()),
     resetRecords: () => {
-      service.calls.length = 0;
+      service.resetRecords();
       for (const k of Object.keys(service.stats) as (keyof typeof service.stats)[])
         if (k !== 'busy') service.stats[k] = 0;
     },

@@ -46,6 +46,16 @@ export interface FakeLambdaCall {
   at: number;
 }
 
+/**
+ * One invocation run in a sandbox. `started` and `ended` are positions in the fake's order of
+ * events (not times), so which runs overlapped is exact.
+ */
+export interface FakeLambdaRun {
+  payload: string;
+  started: number;
+  ended?: number;
+}
+
 /** Event invocations waiting for a free sandbox. */
 interface QueuedEvent {
   fn: FakeFunction;
@@ -80,6 +90,8 @@ function b64sha256(b: Buffer): string {
 export class FakeLambdaService {
   readonly functions = new Map<string, FakeFunction>();
   readonly calls: FakeLambdaCall[] = [];
+  /** Invocations run in a sandbox, in start order. */
+  readonly runs: FakeLambdaRun[] = [];
   /** Lines printed by sandboxes, by function name (bounded per function). */
   readonly logs = new Map<string, string[]>();
   readonly stats = {
@@ -95,6 +107,7 @@ export class FakeLambdaService {
   mode: 'run' | 'acknowledge';
   concurrency: number;
   private throttleLeft = 0;
+  private events = 0;
   private readonly queue: QueuedEvent[] = [];
   private readonly dirs = new Set<string>();
   private readonly region: string;
@@ -108,6 +121,13 @@ export class FakeLambdaService {
   /** The next `n` Invoke requests get 429 TooManyRequestsException. */
   throttleNext(n: number): void {
     this.throttleLeft += n;
+  }
+
+  /** Forgets the call records, the runs and throttling not used yet. */
+  resetRecords(): void {
+    this.calls.length = 0;
+    this.runs.length = 0;
+    this.throttleLeft = 0;
   }
 
   /** Kills the sandboxes that are running an invocation now (a crash mid-call). */
@@ -367,12 +387,15 @@ export class FakeLambdaService {
 
   private async run(f: FakeFunction, requestId: string, payload: string): Promise<InvokeOutcome> {
     const s = this.sandboxFor(f);
+    const record: FakeLambdaRun = { payload, started: ++this.events };
+    this.runs.push(record);
     s.busy = true;
     this.stats.busy++;
     this.stats.maxBusy = Math.max(this.stats.maxBusy, this.stats.busy);
     try {
       return await s.invoke(requestId, payload, f.spec.FunctionName, f.spec.Timeout ?? 3);
     } finally {
+      record.ended = ++this.events;
       s.busy = false;
       this.stats.busy--;
       this.stats.completed++;
