@@ -176,6 +176,13 @@ describe('map on localhost', () => {
     expect([out[0], out[2], out[3]]).toEqual([0, 2, 3]);
   });
 
+  it('runs the calls left of an invocation whose process died with their own inputs', async () => {
+    const fs = await fexec.map(jobs.killSelf, [0, 1, 2, 3], { chunksize: 4 });
+    const out = await fexec.getResult(fs, { throwExcept: false });
+    expect(LithopsError.is(out[1], 'WORKER_DIED')).toBe(true);
+    expect([out[0], out[2], out[3]]).toEqual([0, 2, 3]);
+  });
+
   it('applies extraEnv per call and restores it after', async () => {
     const withEnv = await fexec.map(jobs.readEnv, ['LITHOPS_TEST_VAR'], {
       extraEnv: { LITHOPS_TEST_VAR: 'set' },

@@ -427,14 +427,21 @@ export class ProcessPool {
   private requeue(invs: Invocation[], except?: string): void {
     const again: Invocation[] = [];
     for (const inv of invs) {
-      const left = inv.payload.calls.filter((c) => !inv.reported.has(c.callId) && c.callId !== except);
-      if (left.length > 0)
-        again.push({
-          seq: ++this.seq,
-          payload: { ...inv.payload, calls: left },
-          firstToken: 0,
-          reported: new Set(),
-        });
+      const { calls, inline } = inv.payload;
+      const left = calls.filter((c) => !inv.reported.has(c.callId) && c.callId !== except);
+      if (left.length === 0) continue;
+      // Inline call data starts at the first call's bytes: the calls left start later.
+      const skip = left[0]!.start - calls[0]!.start;
+      again.push({
+        seq: ++this.seq,
+        payload: {
+          ...inv.payload,
+          calls: left,
+          inline: inline && { calls: inline.calls.subarray(skip), extraArgs: inline.extraArgs },
+        },
+        firstToken: 0,
+        reported: new Set(),
+      });
     }
     this.queue.unshift(again);
   }
