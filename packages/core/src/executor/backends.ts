@@ -1,0 +1,110 @@
+import type { LoadedConfig } from '../config/load.js';
+import { parseConfig } from '../config/zod-error.js';
+import { LithopsError } from '../errors.js';
+import type { CallEvent, ComputeBackend, RuntimeInfo } from '../plugin/compute-backend.js';
+import { loadBackendDefinition } from '../plugin/loader.js';
+import type { StorageBackend } from '../plugin/storage-backend.js';
+import { createJobMonitor, type JobMonitor } from '../serverless/job-monitor.js';
+import type { ShippedFunction } from '../ship/prepare.js';
+import { createStorageBackend } from '../storage/create.js';
+import type { Logger } from '../util/logger.js';
+import { type Tracked, track } from '../util/tracked.js';
+import { keys } from '../worker/keys.js';
+
+/** The storage, compute and (when the compute backend reports no events) monitor of an executor. */
+export interface Backends {
+  storage: StorageBackend;
+  compute: ComputeBackend;
+  mode: 'localhost' | 'serverless' | 'standalone';
+  /** Set when the compute backend reports no call events itself. */
+  monitor?: JobMonitor;
+  section: Record<string, unknown>;
+}
+
+/** Loads and creates the configured backends; call events go to `onEvent`. */
+export async function createBackends(
+  cfg: LoadedConfig,
+  ctx: { executorId: string; log: Logger; onEvent: (e: CallEvent) => void },
+): Promise<Backends> {
+  const name = cfg.lithops.backend;
+  const [def, storage] = await Promise.all([
+    loadBackendDefinition('compute', name, cfg.dir),
+    createStorageBackend(cfg),
+  ]);
+  if (cfg.lithops.mode && def.mode !== cfg.lithops.mode) {
+    throw new LithopsError(
+      'CONFIG_INVALID',
+      `Backend "${name}" runs in ${def.mode} mode, not ${cfg.lithops.mode} mode.`,
+      {
+        hint: `Use a ${cfg.lithops.mode} backend, or drop the mode setting.`,
+      },
+    );
+  }
+  const section = parseConfig(def.configSchema, cfg.raw[def.name], {
+    source: cfg.source,
+    section: def.name,
+    backend: def.name,
+  });
+  const compute = await def.create(section, {
+    config: cfg.raw,
+    configDir: cfg.dir,
+    log: ctx.log,
+    storage,
+  });
+  const b: Backends = {
+    storage,
+    compute,
+    mode: def.mode,
+    section: (section ?? {}) as Record<string, unknown>,
+  };
+  if (compute.onCallEvent) compute.onCallEvent(ctx.onEvent);
+  else {
+    // `lithops.monitoring`: storage polling, or a monitor backend's events (RabbitMQ).
+    b.monitor = await createJobMonitor(cfg, {
+      storage,
+      executorId: ctx.executorId,
+      onEvent: ctx.onEvent,
+      log: ctx.log,
+    });
+  }
+  return b;
+}
+
+/** What an executor deployed and uploaded: each runtime (by memory) and bundle (by hash) once. */
+export class Deployments {
+  /** Runtimes deployed, by memory (MB). */
+  private readonly runtimes = new Map<number, Tracked<RuntimeInfo>>();
+  /** Function bundles uploaded or being uploaded, by content hash. */
+  private readonly bundles = new Map<string, { key: string; upload: Tracked<void> }>();
+
+  constructor(
+    private readonly config: LoadedConfig,
+    private readonly executorId: string,
+  ) {}
+
+  runtime(b: Backends, memoryMb: number): Tracked<RuntimeInfo> {
+    let r = this.runtimes.get(memoryMb);
+    if (!r) {
+      const spec = {
+        name: String(b.section.runtime ?? 'default'),
+        memoryMb,
+        timeoutSec: this.config.lithops.execution_timeout,
+      };
+      r = track(b.compute.deployRuntime(spec), () => this.runtimes.delete(memoryMb));
+      this.runtimes.set(memoryMb, r);
+    }
+    return r;
+  }
+
+  /** The function's bundle in storage: uploaded once per executor. */
+  bundle(b: Backends, shipped: ShippedFunction): { key: string; upload: Tracked<void> } {
+    let e = this.bundles.get(shipped.sha256);
+    if (!e) {
+      const key = keys.funcBundle(this.config.lithops.jobs_prefix, this.executorId, shipped.sha256);
+      const upload = b.storage.putObject(b.storage.bucket, key, shipped.code);
+      e = { key, upload: track(upload, () => this.bundles.delete(shipped.sha256)) };
+      this.bundles.set(shipped.sha256, e);
+    }
+    return e;
+  }
+}
