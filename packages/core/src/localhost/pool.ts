@@ -23,6 +23,18 @@ interface Invocation {
   firstToken: number;
   /** Calls that reported a final status. */
   reported: Set<string>;
+  /**
+   * The invocations of the job sent as this one (see joinInvocation), each by the count of calls up to its
+   * end: each frees its room on the thread once its calls have reported.
+   */
+  ends: number[];
+  /** How many of `ends` have freed their room. */
+  freed: number;
+}
+
+/** A new invocation of the pool's own. */
+function invocation(seq: number, payload: InvocationPayload): Invocation {
+  return { seq, payload, firstToken: 0, reported: new Set(), ends: [payload.calls.length], freed: 0 };
 }
 
 /** A call thread of a process, connected to the client. */
@@ -34,6 +46,8 @@ interface Conn {
   gen: number;
   /** Invocations sent, in order: the thread runs them one after another. */
   inflight: Invocation[];
+  /** Invocations as submitted in flight (not yet freed): what the pipelining depth counts. */
+  units: number;
   nextToken: number;
   /** Set once the process reported that the thread ended. */
   verdict: boolean;
@@ -128,6 +142,31 @@ const PIPELINE_DEPTH = 2;
  */
 const FAST_CALL_MS = 2;
 const FAST_DEPTH = 32;
+/**
+ * Appends `next` to `inv` when it holds the next calls of the same job with their inline data
+ * right after inv's (a map's invocations, sent to one thread in one frame): the thread then
+ * decodes and sets up one invocation instead of many, and runs the same calls in the same order.
+ */
+function joinInvocation(inv: Invocation, next: Invocation): boolean {
+  const a = inv.payload;
+  const b = next.payload;
+  if (a.jobKey !== b.jobKey || !a.inline || !b.inline || a.inline.extraArgs !== b.inline.extraArgs)
+    return false;
+  const x = a.inline.calls;
+  const y = b.inline.calls;
+  if (x.buffer !== y.buffer || x.byteOffset + x.byteLength !== y.byteOffset) return false;
+  inv.payload = {
+    ...a,
+    calls: a.calls.concat(b.calls),
+    inline: {
+      calls: new Uint8Array(x.buffer, x.byteOffset, x.byteLength + y.byteLength),
+      extraArgs: a.inline.extraArgs,
+    },
+  };
+  inv.ends.push(inv.payload.calls.length);
+  return true;
+}
+
 /** Processes that die before they are ready, in a row, before the pool gives up. */
 const MAX_EARLY_DEATHS = 3;
 
@@ -203,7 +242,7 @@ export class ProcessPool {
 
   submit(payload: InvocationPayload): void {
     if (this.closed) throw new LithopsError('ABORTED', 'The executor is closed.', { backend: 'localhost' });
-    this.queue.push({ seq: ++this.seq, payload, firstToken: 0, reported: new Set() });
+    this.queue.push(invocation(++this.seq, payload));
     if (this.fatal) {
       this.failQueued(this.fatal);
       return;
@@ -318,6 +357,7 @@ export class ProcessPool {
       memoryMb: hello.memoryMb,
       gen: hello.gen,
       inflight: [],
+      units: 0,
       nextToken: 1,
       verdict: false,
       closed: false,
@@ -336,19 +376,30 @@ export class ProcessPool {
       const { status } = m;
       if (status.result) status.result = ownBytes(status.result);
       this.opts.onEvent({ type: 'status', jobKey: m.jobKey, status });
-      const ms = status.timings.end - status.timings.start;
+      // The function's own time: a thread's first call also loads the bundle, which says
+      // nothing of how long the next calls run.
+      const ms = status.timings.fnEnd - status.timings.fnStart;
       this.avgCallMs = Number.isFinite(this.avgCallMs) ? this.avgCallMs * 0.9 + ms * 0.1 : ms;
       const inv = this.invocationOf(conn, m.jobKey, status.callId);
       if (inv) {
         inv.reported.add(status.callId);
-        if (inv.reported.size === inv.payload.calls.length) {
-          conn.inflight.splice(conn.inflight.indexOf(inv), 1);
-          this.pump();
+        // Calls end in order: the invocations joined in this one free their room as they end.
+        let freed = 0;
+        while (inv.freed < inv.ends.length && inv.reported.size >= inv.ends[inv.freed]!) {
+          inv.freed++;
+          freed++;
         }
+        conn.units -= freed;
+        if (inv.reported.size === inv.payload.calls.length)
+          conn.inflight.splice(conn.inflight.indexOf(inv), 1);
+        if (freed > 0) this.pump();
       }
     } else if (m.t === 'skipped') {
       const i = conn.inflight.findIndex((x) => x.seq === m.seq);
-      if (i >= 0) conn.inflight.splice(i, 1);
+      if (i >= 0) {
+        const [inv] = conn.inflight.splice(i, 1);
+        conn.units -= inv!.ends.length - inv!.freed;
+      }
       this.pump();
     }
   }
@@ -432,16 +483,13 @@ export class ProcessPool {
       if (left.length === 0) continue;
       // Inline call data starts at the first call's bytes: the calls left start later.
       const skip = left[0]!.start - calls[0]!.start;
-      again.push({
-        seq: ++this.seq,
-        payload: {
+      again.push(
+        invocation(++this.seq, {
           ...inv.payload,
           calls: left,
           inline: inline && { calls: inline.calls.subarray(skip), extraArgs: inline.extraArgs },
-        },
-        firstToken: 0,
-        reported: new Set(),
-      });
+        }),
+      );
     }
     this.queue.unshift(again);
   }
@@ -522,7 +570,7 @@ export class ProcessPool {
       let r = room.get(conn);
       if (r === undefined) {
         // Refill in halves, so a busy thread gets a few large messages rather than many small ones.
-        r = depth === FAST_DEPTH && conn.inflight.length > FAST_DEPTH / 2 ? 0 : depth - conn.inflight.length;
+        r = depth === FAST_DEPTH && conn.units > FAST_DEPTH / 2 ? 0 : depth - conn.units;
         room.set(conn, r);
       }
       if (r > bestRoom) {
@@ -547,10 +595,16 @@ export class ProcessPool {
         if (!conn) break;
         const inv = this.queue.shift(memoryMb)!;
         room.set(conn, room.get(conn)! - 1);
+        conn.units++;
+        const batch = batches.get(conn);
+        const last = batch?.[batch.length - 1];
+        if (last && joinInvocation(last, inv)) {
+          conn.nextToken += inv.payload.calls.length;
+          continue;
+        }
         inv.firstToken = conn.nextToken;
         conn.nextToken += inv.payload.calls.length;
         conn.inflight.push(inv);
-        const batch = batches.get(conn);
         if (batch) batch.push(inv);
         else batches.set(conn, [inv]);
       }
