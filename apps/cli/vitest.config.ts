@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { hangGuards } from '../../vitest.shared.js';
 
 export default defineConfig({
   test: {
+    ...hangGuards,
     // Every test starts a real `lithops` process with its own worker pool.
-    testTimeout: 60_000,
     maxWorkers: 1,
   },
 });

@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { hangGuards } from '../../vitest.shared.js';
 
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    ...hangGuards,
     // Each file starts its own worker pools; two at a time fit a 2-core machine.
     maxWorkers: 2,
   },

@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { hangGuards } from '../../vitest.shared.js';
 
 export default defineConfig({
   test: {
+    ...hangGuards,
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
   },
 });

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FunctionExecutor, type ObjectChunk, objects } from '@lithops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newGate } from './fixtures/gates.js';
+import * as jobs from './fixtures/jobs.js';
 
 const storageDir = mkdtempSync(join(tmpdir(), 'lithops-data-mr-'));
 const fexec = new FunctionExecutor({
@@ -51,12 +53,23 @@ describe('mapReduce', () => {
   });
 
   it('spawnReducer 0: the reducer is started early and waits for the rest inside its invocation', async () => {
-    const f = await fexec.mapReduce(sleepy, [50, 50, 2500], total, { spawnReducer: 0 });
-    // mapReduce resolved with the long call still running: the reducer was already invoked.
+    const g = newGate();
+    const f = await fexec.mapReduce(
+      jobs.gate,
+      [{ value: 50 }, { value: 50 }, { value: 2500, file: g.file }],
+      total,
+      { spawnReducer: 0 },
+    );
+    // mapReduce resolved with the last call still running (it ends when the gate opens): the
+    // reducer was already invoked.
     expect(f.mapFutures[2]!.done).toBe(false);
+    // The reducer is submitted while that call still cannot end.
+    while (f.stats.host_submit_tstamp === undefined) await new Promise((r) => setTimeout(r, 10));
+    expect(f.mapFutures[2]!.done).toBe(false);
+    g.open();
     expect(await fexec.getResult(f, quiet)).toBe(2600);
     const lastMapEnd = Math.max(...f.mapFutures.map((m) => m.stats.worker_func_end_tstamp!));
-    expect(f.stats.host_submit_tstamp!).toBeLessThan(lastMapEnd - 1);
+    expect(f.stats.host_submit_tstamp!).toBeLessThan(lastMapEnd);
     // The reducer learned the long call's result from its status in storage.
     const storage = await fexec.getStorage();
     const keys: string[] = [];

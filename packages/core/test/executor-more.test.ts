@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { shipFunction } from '../src/ship/prepare.js';
 import { bundleCacheDir } from '../src/util/paths.js';
 import { Progress } from '../src/util/progress.js';
+import { newGate } from './fixtures/gates.js';
 import * as jobs from './fixtures/jobs.js';
 
 const storageDir = mkdtempSync(join(tmpdir(), 'lithops-exec-more-'));
@@ -40,20 +41,27 @@ describe('executor details', () => {
   });
 
   it('getResult with a timeout throws TIMEOUT; wait with a timeout returns what is done', async () => {
-    const fs = await fexec.map(jobs.sleep, [10, 3000]);
+    const g = newGate();
+    const fs = await fexec.map(jobs.gate, [{}, { file: g.file }]);
+    await fexec.wait([fs[0]!]);
     const waited = await fexec.wait(fs, { timeout: 0.5 });
     expect(waited.done.map((f) => f.callId)).toEqual(['00000']);
     expect(waited.notDone.map((f) => f.callId)).toEqual(['00001']);
     const err = await fexec.getResult(fs, { timeout: 0.2 }).catch((e) => e);
     expect(LithopsError.is(err, 'TIMEOUT')).toBe(true);
     expect(err.message).toContain('1 of 2 calls');
+    g.open();
   });
 
   it('wait rejects when its signal aborts', async () => {
-    const fs = await fexec.map(jobs.sleep, [2000]);
+    const g = newGate();
+    const fs = await fexec.map(jobs.gate, [{ file: g.file }]);
     const ac = new AbortController();
-    setTimeout(() => ac.abort(new Error('stop waiting')), 100);
-    await expect(fexec.wait(fs, { signal: ac.signal })).rejects.toThrow('stop waiting');
+    const waiting = fexec.wait(fs, { signal: ac.signal });
+    ac.abort(new Error('stop waiting'));
+    await expect(waiting).rejects.toThrow('stop waiting');
+    expect(fs[0]!.done).toBe(false);
+    g.open();
   });
 
   it('await using disposes the executor', async () => {

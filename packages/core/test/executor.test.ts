@@ -10,6 +10,7 @@ import {
   ResponseFuture,
 } from '@lithops/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { newGate } from './fixtures/gates.js';
 import * as jobs from './fixtures/jobs.js';
 
 const storageDir = mkdtempSync(join(tmpdir(), 'lithops-exec-test-'));
@@ -206,14 +207,19 @@ describe('map on localhost', () => {
   });
 
   it('wait() honours returnWhen ALWAYS, ANY_COMPLETED and a percentage', async () => {
-    const fs = await fexec.map(jobs.sleep, [10, 1500, 1500, 1500]);
+    // Call 0 ends at once, call 1 when gate a opens, calls 2 and 3 when gate b opens.
+    const [a, b] = [newGate(), newGate()];
+    const fs = await fexec.map(jobs.gate, [{}, { file: a.file }, { file: b.file }, { file: b.file }]);
     const always = await fexec.wait(fs, { returnWhen: ALWAYS });
     expect(always.done.length + always.notDone.length).toBe(4);
     const any = await fexec.wait(fs, { returnWhen: ANY_COMPLETED });
-    expect(any.done.length).toBeGreaterThanOrEqual(1);
-    expect(any.notDone.length).toBeGreaterThanOrEqual(1);
+    expect(any.done.map((f) => f.callId)).toEqual(['00000']);
+    expect(any.notDone).toHaveLength(3);
+    a.open();
     const half = await fexec.wait(fs, { returnWhen: 50 });
-    expect(half.done.length).toBeGreaterThanOrEqual(2);
+    expect(half.done.map((f) => f.callId)).toEqual(['00000', '00001']);
+    expect(half.notDone).toHaveLength(2);
+    b.open();
     const all = await fexec.wait(fs);
     expect(all.done).toHaveLength(4);
     expect(all.notDone).toHaveLength(0);
@@ -236,10 +242,16 @@ describe('map on localhost', () => {
   });
 
   it('asCompleted() yields every future once, as it completes', async () => {
-    const fs = await fexec.map(jobs.sleep, [300, 10]);
+    // Call 0 can only end after call 1 was yielded: the gate opens then.
+    const g = newGate();
+    const fs = await fexec.map(jobs.gate, [{ file: g.file }, {}]);
     const seen: string[] = [];
-    for await (const f of fexec.asCompleted(fs)) seen.push(f.callId);
-    expect(seen.sort()).toEqual(['00000', '00001']);
+    for await (const f of fexec.asCompleted(fs)) {
+      seen.push(f.callId);
+      expect(f.done).toBe(true);
+      g.open();
+    }
+    expect(seen).toEqual(['00001', '00000']);
   });
 
   it('an AbortSignal cancels calls that have not started', async () => {
@@ -248,9 +260,11 @@ describe('map on localhost', () => {
     });
     try {
       const ac = new AbortController();
-      const fs = await one.map(jobs.sleep, [400, 400, 400, 400, 400], { signal: ac.signal });
+      const g = newGate();
+      const fs = await one.map(jobs.gate, Array(5).fill({ file: g.file }), { signal: ac.signal });
       while (!fs[0]!.running) await new Promise((r) => setTimeout(r, 5));
       ac.abort();
+      g.open();
       const out = await one.getResult(fs, { throwExcept: false });
       const aborted = out.filter((r) => LithopsError.is(r, 'ABORTED'));
       expect(aborted.length).toBeGreaterThanOrEqual(2);

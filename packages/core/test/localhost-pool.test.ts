@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FunctionExecutor, FutureState } from '@lithops/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { newGate } from './fixtures/gates.js';
 import * as jobs from './fixtures/jobs.js';
 
 const storageDir = mkdtempSync(join(tmpdir(), 'lithops-pool-test-'));
@@ -21,13 +22,14 @@ describe('localhost pool', () => {
   afterAll(() => fexec.close());
 
   it('shows a long call as running while it runs, even a synchronous loop', async () => {
-    const [f] = await fexec.map(jobs.spin, [0.6]);
-    const deadline = Date.now() + 5000;
-    while (f!.state !== 'Running' && !f!.done && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
+    // The loop ends only when the gate opens, so the call cannot be over before it is seen running.
+    const g = newGate();
+    const [f] = await fexec.map(jobs.spinGate, [g.file]);
+    while (f!.state !== 'Running' && !f!.done) await new Promise((r) => setTimeout(r, 10));
     expect(f!.state).toBe('Running');
     expect(f!.stats.worker_start_tstamp).toBeGreaterThan(0);
-    expect(await fexec.getResult(f!)).toBe(0.6);
+    g.open();
+    expect(await fexec.getResult(f!)).toBe(g.file);
   });
 
   it('decodes tiny results on arrival and keeps larger ones encoded until asked', async () => {

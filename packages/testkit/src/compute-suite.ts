@@ -10,6 +10,7 @@ import {
 } from '@lithops/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as jobs from './compute-suite-jobs.js';
+import { until } from './until.js';
 
 /** Controls of the platform under test (a fake's, or what a live cloud offers). */
 export interface ComputePlatform {
@@ -82,11 +83,6 @@ function mostAtOnce(runs: readonly PlatformRun[], executorId: string): number {
     most = Math.max(most, now);
   }
   return most;
-}
-
-/** Checks `cond` until it holds; the case's own timeout bounds the wait. */
-async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 50));
 }
 
 /**

@@ -12,6 +12,7 @@ export {
   type ComputePlatform,
   type ComputeSuiteOptions,
   describeComputeBackend,
+  type PlatformRun,
 } from './compute-suite.js';
 export { lithopsFailure, readAll, sha256 } from './failures.js';
 export { Crc32c, type FakeGcs, type FakeGcsOptions, startFakeGcs } from './fake-gcs.js';
@@ -43,3 +44,4 @@ export {
   describeStorageLoading,
   type StorageConfigFixture,
 } from './storage-wiring.js';
+export { until } from './until.js';

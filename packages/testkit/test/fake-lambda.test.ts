@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { zipFiles } from '@lithops/core/plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeLambda, startFakeLambda } from '../src/index.js';
+import { type FakeLambda, startFakeLambda, until } from '../src/index.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/test';
 
@@ -150,12 +150,14 @@ describe('fake Lambda through @aws-sdk/client-lambda', () => {
   it('answers 429 TooManyRequestsException to RequestResponse above the concurrency', async () => {
     fake.setConcurrency(1);
     try {
-      const slow = invoke('fn-basic', { sleepMs: 500 });
-      await new Promise((r) => setTimeout(r, 100));
+      // Busy until killed: the second invocation surely meets it running.
+      const slow = invoke('fn-basic', { sleepMs: 60_000 });
+      await until(() => fake.stats.busy === 1);
       const err = await invoke('fn-basic', { v: 1 }).catch((e) => e);
       expect(err).toBeInstanceOf(TooManyRequestsException);
       expect(err.$metadata.httpStatusCode).toBe(429);
-      await slow;
+      expect(fake.killBusy()).toBe(1);
+      expect((await slow).body.errorType).toBe('Runtime.ExitError');
     } finally {
       fake.setConcurrency(4);
     }
@@ -169,9 +171,7 @@ describe('fake Lambda through @aws-sdk/client-lambda', () => {
       ),
     );
     expect(out.every((o) => o.status === 202)).toBe(true);
-    const end = Date.now() + 20_000;
-    while (fake.logs('fn-basic').filter((l) => l.startsWith('event ')).length < 10 && Date.now() < end)
-      await new Promise((r) => setTimeout(r, 50));
+    await until(() => fake.logs('fn-basic').filter((l) => l.startsWith('event ')).length === 10);
     expect(fake.logs('fn-basic').filter((l) => l.startsWith('event ')).length).toBe(10);
     expect(fake.stats.maxBusy).toBeLessThanOrEqual(4);
     expect(fake.stats.maxBusy).toBeGreaterThanOrEqual(2);
@@ -181,9 +181,10 @@ describe('fake Lambda through @aws-sdk/client-lambda', () => {
     await create('fn-retry');
     const before = fake.stats.eventRetries;
     await invoke('fn-retry', { throw: 'once' }, 'Event');
-    const end = Date.now() + 10_000;
-    while (fake.stats.eventRetries - before < 2 && Date.now() < end)
-      await new Promise((r) => setTimeout(r, 50));
+    // The event and its two retries ran; a retry is decided as a failed run ends.
+    const ended = (text: string) =>
+      fake.runs.filter((r) => r.payload.includes(text) && r.ended !== undefined).length;
+    await until(() => ended('once') === 3);
     expect(fake.stats.eventRetries - before).toBe(2);
     await client.send(
       new PutFunctionEventInvokeConfigCommand({
@@ -196,18 +197,19 @@ describe('fake Lambda through @aws-sdk/client-lambda', () => {
     expect(cfg.MaximumRetryAttempts).toBe(0);
     const mid = fake.stats.eventRetries;
     await invoke('fn-retry', { throw: 'never again' }, 'Event');
-    await new Promise((r) => setTimeout(r, 1000));
+    await until(() => ended('never again') === 1);
     expect(fake.stats.eventRetries).toBe(mid);
   });
 
   it('accepts invocations without running them in acknowledge-only mode', async () => {
     fake.setMode('acknowledge');
     try {
-      const completed = fake.stats.completed;
+      const ran = fake.runs.length;
       const out = await invoke('fn-basic', { v: 1 }, 'Event');
       expect(out.status).toBe(202);
-      await new Promise((r) => setTimeout(r, 200));
-      expect(fake.stats.completed).toBe(completed);
+      // Accepted and dropped at once: nothing queued, nothing run.
+      expect(fake.service.queued).toBe(0);
+      expect(fake.runs).toHaveLength(ran);
       expect(fake.calls.at(-1)).toMatchObject({ api: 'Invoke', invocationType: 'Event', status: 202 });
     } finally {
       fake.setMode('run');
