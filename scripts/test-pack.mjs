@@ -218,10 +218,9 @@ try {
   console.log(e.code, e.message.includes('npm install @lithops/redis') ? 'npm install @lithops/redis' : e.message);
 }
 `,
-    'aws-s3.mjs': `import { SPEC_VERSION } from '@lithops/core/plugin';
-import def from '@lithops/aws-s3';
+    'aws-s3.mjs': `import def from '@lithops/aws-s3';
 
-console.log(def.name, def.kind, def.specVersion === SPEC_VERSION ? 1 : def.specVersion);
+console.log(def.name, def.kind, def.specVersion);
 `,
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);

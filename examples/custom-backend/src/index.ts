@@ -22,6 +22,7 @@ export { MAX_KEY_BYTES } from './key-names.js';
 /** The definition the loader imports: the default export. */
 export default defineStorageBackend({
   name: 'flat_folder',
+  specVersion: 1, // the plugin spec of the @lithops/core this package builds against
   configSchema: flatFolderSectionSchema,
   async create(config, ctx) {
     // Relative paths are relative to the config file, wherever the process runs.

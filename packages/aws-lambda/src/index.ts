@@ -21,6 +21,7 @@ export type { LambdaRuntimeMeta } from './invoke.js';
 /** `backend: aws_lambda`: AWS Lambda functions on nodejs22.x, invoked asynchronously. */
 export default defineComputeBackend({
   name: 'aws_lambda',
+  specVersion: 1, // the plugin spec of the @lithops/core this package builds against
   mode: 'serverless',
   configSchema: awsLambdaSectionSchema,
   create(config, ctx) {

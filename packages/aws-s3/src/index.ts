@@ -9,6 +9,7 @@ export { type AwsS3Section, awsS3SectionSchema } from './config.js';
 /** `storage: aws_s3`: AWS S3, or any S3-compatible endpoint (MinIO, Ceph, s3rver). */
 export default defineStorageBackend({
   name: 'aws_s3',
+  specVersion: 1, // the plugin spec of the @lithops/core this package builds against
   configSchema: awsS3SectionSchema,
   create(config, ctx) {
     const { region, credentials } = awsClientSettings(ctx.config, 'aws_s3', config.region);

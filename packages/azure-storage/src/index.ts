@@ -20,6 +20,7 @@ export { type AzureStorageSection, azureStorageSectionSchema } from './config.js
 
 export default defineStorageBackend({
   name: NAME,
+  specVersion: 1, // the plugin spec of the @lithops/core this package builds against
   configSchema: azureStorageSectionSchema,
   async create(config) {
     const client = await createBlobClient(config);

@@ -25,7 +25,7 @@ export {
   type MonitorBackend,
   type MonitorBackendDefinition,
   type MonitorSink,
-  SPEC_VERSION,
+  type SpecVersion,
   type StorageBackendDefinition,
 } from './plugin/define.js';
 export type {

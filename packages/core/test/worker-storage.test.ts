@@ -19,6 +19,7 @@ import { defineStorageBackend, z } from '@lithops/core/plugin';
 import { localhostStorage } from '../../dist/storage/localhost-definition.js';
 export default defineStorageBackend({
   name: 'slow_folder',
+  specVersion: 1,
   configSchema: z.object({ root: z.string(), storage_bucket: z.string() }).strict(),
   async create(config, ctx) {
     if (!isMainThread) await new Promise((r) => setTimeout(r, 1500));

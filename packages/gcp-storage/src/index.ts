@@ -23,6 +23,7 @@ export {
 
 export default defineStorageBackend({
   name: NAME,
+  specVersion: 1, // the plugin spec of the @lithops/core this package builds against
   configSchema: gcpStorageSectionSchema,
   create(config, ctx) {
     // The shared `gcp:` section is read here; the loader has already checked `gcp_storage:`.

@@ -9,6 +9,7 @@ export { type IbmCosSection, ibmCosSectionSchema } from './config.js';
 /** `storage: ibm_cos`: IBM Cloud Object Storage. */
 export default defineStorageBackend({
   name: 'ibm_cos',
+  specVersion: 1, // the plugin spec of the @lithops/core this package builds against
   configSchema: ibmCosSectionSchema,
   create(config) {
     // Checked here rather than with zod refinements, which would hide the known keys from

@@ -10,6 +10,7 @@ export { rabbitmqSink } from './sink.js';
 /** `monitoring: rabbitmq`: workers publish call events to a per-executor queue; the client consumes it. */
 export default defineMonitorBackend({
   name: 'rabbitmq',
+  specVersion: 1, // the plugin spec of the @lithops/core this package builds against
   configSchema: rabbitmqSectionSchema,
   create: (config) => new RabbitmqMonitor(config),
   createSink: (config, ctx) => rabbitmqSink(config, ctx.log),

@@ -9,6 +9,7 @@ export { type RedisSection, redisSectionSchema } from './config.js';
 /** `storage: redis`: objects in a Redis server. */
 export default defineStorageBackend({
   name: 'redis',
+  specVersion: 1, // the plugin spec of the @lithops/core this package builds against
   configSchema: redisSectionSchema,
   async create(config) {
     const client = new Redis({

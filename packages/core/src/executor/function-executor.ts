@@ -449,7 +449,10 @@ export class ServerlessExecutor extends FunctionExecutor {
   }
 }
 
-/** An executor on a standalone backend (VMs, clusters). */
+/**
+ * An executor on a standalone backend (`vm` unless configured). No standalone backend is available
+ * yet: until one is, its first call fails with `BACKEND_NOT_FOUND` saying so.
+ */
 export class StandaloneExecutor extends FunctionExecutor {
   constructor(options: Omit<ExecutorOptions, 'mode'> = {}) {
     super({ ...options, mode: 'standalone' });

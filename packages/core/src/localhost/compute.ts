@@ -7,7 +7,7 @@ import type {
   RuntimeInfo,
   RuntimeSpec,
 } from '../plugin/compute-backend.js';
-import { defineComputeBackend } from '../plugin/define.js';
+import { defineComputeBackend, SPEC_VERSION } from '../plugin/define.js';
 import { bundleCacheDir } from '../util/paths.js';
 import { localhostSectionSchema } from './config.js';
 import { ProcessPool } from './pool.js';
@@ -78,6 +78,7 @@ class LocalhostComputeBackend implements ComputeBackend {
 /** `backend: localhost`, the embedded default. */
 export const localhostCompute = defineComputeBackend({
   name: 'localhost',
+  specVersion: SPEC_VERSION, // built with this core
   mode: 'localhost',
   configSchema: localhostSectionSchema,
   create(config, ctx) {

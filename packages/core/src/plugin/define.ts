@@ -4,8 +4,18 @@ import type { StatusSink } from '../worker/status-sink.js';
 import type { CallEvent, ComputeBackend } from './compute-backend.js';
 import type { StorageBackend } from './storage-backend.js';
 
-/** Version of the plugin contract. A definition with another `specVersion` is refused. */
+/**
+ * Version of the plugin contract this core implements. A definition carries the version it was
+ * built for (`specVersion`, a literal in the backend's own source) and the loader refuses another.
+ */
 export const SPEC_VERSION = 1 as const;
+
+/**
+ * The plugin-spec version of the `@lithops/core` a backend compiles against, as a type: the
+ * `specVersion` of a definition must be this number, so a backend written for another version
+ * fails to compile against this core.
+ */
+export type SpecVersion = typeof SPEC_VERSION;
 
 /** What a backend's `create` receives besides its own config section. */
 export interface BackendContext {
@@ -24,7 +34,12 @@ export interface ComputeBackendContext extends BackendContext {
 interface DefinitionBase<C> {
   /** Config name (snake_case, as in Lithops configs), also the name of its config section. */
   name: string;
-  specVersion: typeof SPEC_VERSION;
+  /**
+   * The plugin-spec version the package is built for, written as a number (`specVersion: 1`) so
+   * it is fixed when the package builds. Never the running core's value (an imported constant
+   * would be the one of whatever core loads the package).
+   */
+  specVersion: SpecVersion;
   /** Validates the `<name>:` section; defaults live here. */
   configSchema: ZodType<C, ZodTypeDef, unknown>;
 }
@@ -45,16 +60,18 @@ export type BackendDefinition =
   | StorageBackendDefinition<never>
   | MonitorBackendDefinition<never>;
 
+/** A compute backend's definition: `export default defineComputeBackend({ name, specVersion: 1, mode, ... })`. */
 export function defineComputeBackend<C>(
-  def: Omit<ComputeBackendDefinition<C>, 'kind' | 'specVersion'> & { specVersion?: typeof SPEC_VERSION },
+  def: Omit<ComputeBackendDefinition<C>, 'kind'>,
 ): ComputeBackendDefinition<C> {
-  return { ...def, kind: 'compute', specVersion: SPEC_VERSION };
+  return { ...def, kind: 'compute' };
 }
 
+/** A storage backend's definition: `export default defineStorageBackend({ name, specVersion: 1, ... })`. */
 export function defineStorageBackend<C>(
-  def: Omit<StorageBackendDefinition<C>, 'kind' | 'specVersion'> & { specVersion?: typeof SPEC_VERSION },
+  def: Omit<StorageBackendDefinition<C>, 'kind'>,
 ): StorageBackendDefinition<C> {
-  return { ...def, kind: 'storage', specVersion: SPEC_VERSION };
+  return { ...def, kind: 'storage' };
 }
 
 /** A channel that carries call events from workers to the client (`monitoring: rabbitmq`). */
@@ -78,8 +95,9 @@ export interface MonitorBackendDefinition<C = unknown> extends DefinitionBase<C>
   createSink(config: C, ctx: BackendContext): MonitorSink | Promise<MonitorSink>;
 }
 
+/** A monitoring backend's definition: `export default defineMonitorBackend({ name, specVersion: 1, ... })`. */
 export function defineMonitorBackend<C>(
-  def: Omit<MonitorBackendDefinition<C>, 'kind' | 'specVersion'> & { specVersion?: typeof SPEC_VERSION },
+  def: Omit<MonitorBackendDefinition<C>, 'kind'>,
 ): MonitorBackendDefinition<C> {
-  return { ...def, kind: 'monitor', specVersion: SPEC_VERSION };
+  return { ...def, kind: 'monitor' };
 }

@@ -51,17 +51,37 @@ async function resolveSpecifier(spec: string, configDir: string): Promise<string
   return undefined;
 }
 
-function shapeProblem(def: unknown, kind: Kind): string | undefined {
-  if (typeof def !== 'object' || def === null) return 'its default export is not a backend definition object';
-  const d = def as Record<string, unknown>;
-  if (d.specVersion !== SPEC_VERSION) {
-    return `it declares specVersion ${JSON.stringify(d.specVersion)}, and this @lithops/core supports specVersion ${SPEC_VERSION}`;
+interface Problem {
+  problem: string;
+  hint?: string;
+}
+
+function shapeProblem(def: unknown, kind: Kind, spec: string): Problem | undefined {
+  if (typeof def !== 'object' || def === null) {
+    return { problem: 'its default export is not a backend definition object' };
   }
-  if (d.kind !== kind) return `it is a ${String(d.kind)} backend, not a ${kind} backend`;
-  if (typeof d.name !== 'string' || !d.name) return 'it has no "name"';
-  if (typeof d.create !== 'function') return 'it has no "create" function';
+  const d = def as Record<string, unknown>;
+  if (d.specVersion === undefined) {
+    return {
+      problem: `it declares no specVersion (the plugin-spec version it is built for; this @lithops/core supports specVersion ${SPEC_VERSION})`,
+      hint: `Write specVersion: ${SPEC_VERSION} in its ${DEFINE[kind]}({...}).`,
+    };
+  }
+  if (d.specVersion !== SPEC_VERSION) {
+    const newer = typeof d.specVersion === 'number' && d.specVersion > SPEC_VERSION;
+    return {
+      problem: `it was built for specVersion ${JSON.stringify(d.specVersion)}, and this @lithops/core supports specVersion ${SPEC_VERSION}`,
+      hint: newer
+        ? `Upgrade @lithops/core to a version with specVersion ${JSON.stringify(d.specVersion)}, or use a version of ${spec} built for specVersion ${SPEC_VERSION}.`
+        : `Use a version of ${spec} built for specVersion ${SPEC_VERSION} (its peer range of @lithops/core names the versions it fits).`,
+    };
+  }
+  if (d.kind !== kind) return { problem: `it is a ${String(d.kind)} backend, not a ${kind} backend` };
+  if (typeof d.name !== 'string' || !d.name) return { problem: 'it has no "name"' };
+  if (typeof d.create !== 'function') return { problem: 'it has no "create" function' };
   const schema = d.configSchema as { safeParse?: unknown } | undefined;
-  if (!schema || typeof schema.safeParse !== 'function') return 'its "configSchema" is not a zod schema';
+  if (!schema || typeof schema.safeParse !== 'function')
+    return { problem: 'its "configSchema" is not a zod schema' };
   return undefined;
 }
 
@@ -111,14 +131,14 @@ async function importDefinition(
     );
   }
   const def = mod.default ?? mod.backend;
-  const problem = shapeProblem(def, kind);
+  const problem = shapeProblem(def, kind, spec);
   if (problem) {
     throw new LithopsError(
       'PLUGIN_INVALID',
-      `The module ${spec} (${url}) is not a valid ${kind} backend: ${problem}.`,
+      `The module ${spec} (${url}) is not a valid ${kind} backend: ${problem.problem}.`,
       {
         backend: 'loader',
-        hint: `Export default ${DEFINE[kind]}({...}) from @lithops/core/plugin.`,
+        hint: problem.hint ?? `Export default ${DEFINE[kind]}({...}) from @lithops/core/plugin.`,
       },
     );
   }
