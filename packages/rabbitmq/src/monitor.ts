@@ -16,6 +16,26 @@ export async function connectAmqp(section: RabbitmqSection, who: string): Promis
 }
 
 /**
+ * Once subscribed, the executor's connection no longer holds the event loop: while calls are
+ * pending, the monitor's lost-call timer does (core's EventMonitor), so a script that got its
+ * results exits without close(). Reaches into amqplib's connection (socket, heartbeat timers): amqplib is pinned.
+ */
+function letProcessExit(model: ChannelModel): ChannelModel {
+  const c = (
+    model as unknown as {
+      connection?: {
+        stream?: { unref?: () => void };
+        heartbeater?: { sendTimer?: NodeJS.Timeout; recvTimer?: NodeJS.Timeout } | null;
+      };
+    }
+  ).connection;
+  c?.stream?.unref?.();
+  c?.heartbeater?.sendTimer?.unref();
+  c?.heartbeater?.recvTimer?.unref();
+  return model;
+}
+
+/**
  * The client side: one exclusive queue per executor (deleted when the client disconnects);
  * every message is one call event, handed to the executor's futures.
  */
@@ -42,6 +62,8 @@ export class RabbitmqMonitor implements MonitorBackend {
       },
       { noAck: true },
     );
+    // Set up: from now on only consumed events arrive, while the monitor's timer holds the loop.
+    letProcessExit(this.conn);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

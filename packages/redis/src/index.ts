@@ -2,6 +2,7 @@ import { defineStorageBackend } from '@lithops/core/plugin';
 import { Redis } from 'ioredis';
 import { RedisBackend } from './backend.js';
 import { redisSectionSchema } from './config.js';
+import { unrefWhileIdle } from './idle-unref.js';
 
 export { isRetryableRedisError, RedisBackend, type RedisBackendOptions } from './backend.js';
 export { type RedisSection, redisSectionSchema } from './config.js';
@@ -32,6 +33,7 @@ export default defineStorageBackend({
     });
     // Connection errors surface on the commands that hit them; the event would only be noise.
     client.on('error', () => {});
+    unrefWhileIdle(client);
     const backend = new RedisBackend(client, {
       bucket: config.storage_bucket,
       keyPrefix: config.key_prefix,

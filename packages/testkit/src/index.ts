@@ -22,6 +22,7 @@ export type { FakeLambdaCall, FakeLambdaRun } from './fake-lambda/service.js';
 export { canConnect, freePort, waitForPort } from './ports.js';
 export { ensureRedis, type RedisHandle } from './redis.js';
 export { type S3rverHandle, startS3rver } from './s3rver.js';
+export { runScriptWithoutClose, type ScriptRun } from './script-exit.js';
 export {
   describeStorageErrors,
   type FailingCalls,

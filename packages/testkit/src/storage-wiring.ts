@@ -1,6 +1,7 @@
 import { FunctionExecutor, LithopsError, Storage } from '@lithops/core';
 import type { StorageBackend } from '@lithops/core/plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScriptWithoutClose } from './script-exit.js';
 
 /** A config with `lithops.storage` set to the backend, and its sections pointing at a test service. */
 export interface StorageConfigFixture {
@@ -43,6 +44,25 @@ export function describeExecutorOnStorage(
         await fexec.close();
       }
     }, 60_000);
+
+    it('a script that maps and ends without close() exits on its own', async () => {
+      const r = await runScriptWithoutClose({
+        ...fx.config,
+        lithops: { ...(fx.config.lithops as object), backend: 'localhost' },
+      });
+      expect(r.code, `hung or failed (${r.ms} ms): ${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain('[2,4,6]');
+    }, 90_000);
+
+    it('a script whose compute backend fails to load prints why and exits', async () => {
+      const r = await runScriptWithoutClose({
+        ...fx.config,
+        lithops: { ...(fx.config.lithops as object), backend: 'no_such_backend' },
+      });
+      expect(r.code, `hung (${r.ms} ms): ${r.stderr}`).toBe(1);
+      expect(r.stderr).toContain('BACKEND_NOT_FOUND');
+      expect(r.stderr).toContain('no_such_backend');
+    }, 90_000);
   });
 }
 

@@ -33,10 +33,9 @@ export interface LoadedConfig {
   dir: string;
 }
 
-/** Config file search order after the explicit options (DESIGN §6). */
-function configSearchPaths(env: NodeJS.ProcessEnv = process.env): string[] {
+/** Config file search order when no file is named (option or LITHOPS_CONFIG_FILE; DESIGN §6). */
+function configSearchPaths(): string[] {
   return [
-    ...(env.LITHOPS_CONFIG_FILE ? [resolve(env.LITHOPS_CONFIG_FILE)] : []),
     resolve('.lithops_config'),
     resolve(homedir(), '.lithops', 'config'),
     '/etc/lithops/config',
@@ -48,11 +47,16 @@ function readYaml(path: string): RawConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new LithopsError('CONFIG_INVALID', `Cannot read the config file ${path}.`, {
-      backend: 'config',
-      hint: 'Check the path given as configFile or LITHOPS_CONFIG_FILE.',
-      cause: e,
-    });
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new LithopsError(
+      'CONFIG_INVALID',
+      missing ? `The config file ${path} does not exist.` : `Cannot read the config file ${path}.`,
+      {
+        backend: 'config',
+        hint: 'Check the path given as configFile or LITHOPS_CONFIG_FILE (unset it to use the search order).',
+        cause: e,
+      },
+    );
   }
   const { parse: parseYaml, YAMLParseError } = require('yaml') as typeof import('yaml');
   try {
@@ -83,9 +87,10 @@ export function loadConfig(options: ConfigOptions = {}, env: NodeJS.ProcessEnv =
     raw = structuredClone(options.config);
     source = 'the config option';
   } else {
-    const file = options.configFile
-      ? resolve(options.configFile)
-      : configSearchPaths(env).find((p) => existsSync(p));
+    // A file named explicitly (option or LITHOPS_CONFIG_FILE) must exist: falling back to another
+    // config would run the job somewhere the user did not ask for.
+    const named = options.configFile ?? env.LITHOPS_CONFIG_FILE;
+    const file = named ? resolve(named) : configSearchPaths().find((p) => existsSync(p));
     if (file) {
       raw = readYaml(file);
       source = file;

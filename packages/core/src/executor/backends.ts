@@ -27,47 +27,55 @@ export async function createBackends(
   ctx: { executorId: string; log: Logger; onEvent: (e: CallEvent) => void },
 ): Promise<Backends> {
   const name = cfg.lithops.backend;
-  const [def, storage] = await Promise.all([
-    loadBackendDefinition('compute', name, cfg.dir),
-    createStorageBackend(cfg),
-  ]);
-  if (cfg.lithops.mode && def.mode !== cfg.lithops.mode) {
-    throw new LithopsError(
-      'CONFIG_INVALID',
-      `Backend "${name}" runs in ${def.mode} mode, not ${cfg.lithops.mode} mode.`,
-      {
-        hint: `Use a ${cfg.lithops.mode} backend, or drop the mode setting.`,
-      },
-    );
-  }
-  const section = parseConfig(def.configSchema, cfg.raw[def.name], {
-    source: cfg.source,
-    section: def.name,
-    backend: def.name,
-  });
-  const compute = await def.create(section, {
-    config: cfg.raw,
-    configDir: cfg.dir,
-    log: ctx.log,
-    storage,
-  });
-  const b: Backends = {
-    storage,
-    compute,
-    mode: def.mode,
-    section: (section ?? {}) as Record<string, unknown>,
-  };
-  if (compute.onCallEvent) compute.onCallEvent(ctx.onEvent);
-  else {
-    // `lithops.monitoring`: storage polling, or a monitor backend's events (RabbitMQ).
-    b.monitor = await createJobMonitor(cfg, {
-      storage,
-      executorId: ctx.executorId,
-      onEvent: ctx.onEvent,
-      log: ctx.log,
+  const storageP = createStorageBackend(cfg);
+  let compute: ComputeBackend | undefined;
+  try {
+    const [def, storage] = await Promise.all([loadBackendDefinition('compute', name, cfg.dir), storageP]);
+    if (cfg.lithops.mode && def.mode !== cfg.lithops.mode) {
+      throw new LithopsError(
+        'CONFIG_INVALID',
+        `Backend "${name}" runs in ${def.mode} mode, not ${cfg.lithops.mode} mode.`,
+        {
+          hint: `Use a ${cfg.lithops.mode} backend, or drop the mode setting.`,
+        },
+      );
+    }
+    const section = parseConfig(def.configSchema, cfg.raw[def.name], {
+      source: cfg.source,
+      section: def.name,
+      backend: def.name,
     });
+    compute = await def.create(section, {
+      config: cfg.raw,
+      configDir: cfg.dir,
+      log: ctx.log,
+      storage,
+    });
+    const b: Backends = {
+      storage,
+      compute,
+      mode: def.mode,
+      section: (section ?? {}) as Record<string, unknown>,
+    };
+    if (compute.onCallEvent) compute.onCallEvent(ctx.onEvent);
+    else {
+      // `lithops.monitoring`: storage polling, or a monitor backend's events (RabbitMQ).
+      b.monitor = await createJobMonitor(cfg, {
+        storage,
+        executorId: ctx.executorId,
+        onEvent: ctx.onEvent,
+        log: ctx.log,
+      });
+    }
+    return b;
+  } catch (e) {
+    // A failed start releases what it opened (a storage connection would keep the script alive).
+    await Promise.allSettled([
+      storageP.then((s) => s[Symbol.asyncDispose]()),
+      compute?.[Symbol.asyncDispose](),
+    ]);
+    throw e;
   }
-  return b;
 }
 
 /** What an executor deployed and uploaded: each runtime (by memory) and bundle (by hash) once. */

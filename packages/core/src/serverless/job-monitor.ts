@@ -119,6 +119,11 @@ export async function createJobMonitor(cfg: LoadedConfig, o: JobMonitorOptions):
   });
   const backend = await def.create(section, { config: cfg.raw, configDir: cfg.dir, log: o.log });
   const monitor = new EventMonitor(backend, o.onEvent, cfg.lithops.monitoring_interval);
-  await backend.subscribe(o.executorId, (e) => monitor.handle(e));
+  try {
+    await backend.subscribe(o.executorId, (e) => monitor.handle(e));
+  } catch (e) {
+    monitor.close();
+    throw e;
+  }
   return monitor;
 }
