@@ -75,6 +75,24 @@ describe('localhost storage refuses path traversal', () => {
     }
   });
 
+  it('a key with a segment too long for a file name is INVALID_ARGUMENT, not a raw ENAMETOOLONG', async () => {
+    const key = `jobs/${'k'.repeat(300)}`;
+    let err: unknown;
+    try {
+      await s.putObject('b', key, Buffer.from('x'));
+    } catch (e) {
+      err = e;
+    }
+    expect(LithopsError.is(err, 'INVALID_ARGUMENT'), String(err)).toBe(true);
+    expect((err as Error).message).toContain('segment of 300 bytes');
+    expect((err as Error).message).toContain('(305 characters)');
+    await refused(() => s.getObject('b', key), 'get');
+    // A long key whose segments are each short is fine.
+    const deep = Array.from({ length: 6 }, () => 'd'.repeat(150)).join('/');
+    await s.putObject('b', deep, Buffer.from('deep'));
+    expect(Buffer.from(await s.getObject('b', deep)).toString()).toBe('deep');
+  });
+
   it('lists nothing outside the bucket for a prefix with ".."', async () => {
     await s.putObject('b', 'inside', Buffer.from('in'));
     const seen: string[] = [];

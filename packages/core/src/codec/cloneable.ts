@@ -69,19 +69,25 @@ function findUncloneable(
   return visit(value, root, undefined);
 }
 
-/** Throws UNSERIALIZABLE naming the path of the first value that cannot be sent to a worker. */
+/**
+ * Throws UNSERIALIZABLE naming the path and type of the first value that cannot travel between
+ * the client and a worker (`root`: `iterdata[3]`, `extraArgs`, or `result` on the worker side).
+ */
 export function assertCloneable(value: unknown, root: string): void {
   const bad = findUncloneable(value, root);
   if (!bad) return;
-  const where =
+  const what =
     bad.owner && bad.owner !== bad.path
-      ? `${bad.owner} (it holds ${bad.what} at ${bad.path.slice(bad.owner.length) || '.'})`
+      ? `${bad.owner} holds ${bad.what} at ${bad.path.slice(bad.owner.length) || '.'}`
       : `${bad.path} is ${bad.what}`;
+  const result = root === 'result';
   throw new LithopsError(
     'UNSERIALIZABLE',
-    `Cannot send ${where} to a worker: values must be structured-cloneable.`,
+    `${what}, which cannot be sent ${result ? 'back from the worker' : 'to a worker'}: values must be structured-cloneable.`,
     {
-      hint: 'Pass plain data (objects, arrays, Map, Set, Date, BigInt, typed arrays); open connections and functions inside the function instead.',
+      hint: result
+        ? 'Return plain data (objects, arrays, Map, Set, Date, BigInt, typed arrays), not functions, promises or connections.'
+        : 'Pass plain data (objects, arrays, Map, Set, Date, BigInt, typed arrays); open connections and functions inside the function instead.',
     },
   );
 }

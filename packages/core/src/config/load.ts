@@ -35,11 +35,7 @@ export interface LoadedConfig {
 
 /** Config file search order when no file is named (option or LITHOPS_CONFIG_FILE; DESIGN §6). */
 function configSearchPaths(): string[] {
-  return [
-    resolve('.lithops_config'),
-    resolve(homedir(), '.lithops', 'config'),
-    '/etc/lithops/config',
-  ];
+  return [resolve('.lithops_config'), resolve(homedir(), '.lithops', 'config'), '/etc/lithops/config'];
 }
 
 function readYaml(path: string): RawConfig {

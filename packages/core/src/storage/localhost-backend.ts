@@ -24,10 +24,17 @@ export function defaultStorageDir(): string {
   return join(tmpdir(), `lithops-${user}`, 'storage');
 }
 
+/**
+ * Each "/"-separated segment is a file name on disk (most file systems allow 255 bytes); an
+ * upload's temporary name adds a suffix to the last one.
+ */
+const MAX_SEGMENT_BYTES = 200;
+
 function invalid(what: string, value: string, why: string): LithopsError {
-  return new LithopsError('INVALID_ARGUMENT', `${what} ${JSON.stringify(value)} ${why}.`, {
+  const shown = value.length > 80 ? `${value.slice(0, 60)}…(${value.length} characters)` : value;
+  return new LithopsError('INVALID_ARGUMENT', `${what} ${JSON.stringify(shown)} ${why}.`, {
     backend: NAME,
-    hint: 'Use keys of non-empty segments separated by single "/", without "..", a leading "/" or NUL.',
+    hint: `Use keys of non-empty segments separated by single "/", each at most ${MAX_SEGMENT_BYTES} bytes, without "..", a leading "/" or NUL.`,
   });
 }
 
@@ -42,6 +49,13 @@ function segments(what: 'bucket' | 'key', value: string): string[] {
     if (p === '..' || p === '.') throw invalid(what, value, `has a "${p}" segment`);
     if (p === '') throw invalid(what, value, 'has an empty segment ("//" or a trailing "/")');
     if (sep !== '/' && p.includes(sep)) throw invalid(what, value, `contains "${sep}"`);
+    const bytes = Buffer.byteLength(p);
+    if (bytes > MAX_SEGMENT_BYTES)
+      throw invalid(
+        what,
+        value,
+        `has a segment of ${bytes} bytes; localhost storage keeps each segment as a file name, at most ${MAX_SEGMENT_BYTES} bytes`,
+      );
   }
   return parts;
 }
