@@ -1,6 +1,6 @@
 import { FunctionExecutor } from '@lithops/core';
+import { jobs } from '@lithops/testkit';
 import { describe, expect, it } from 'vitest';
-import * as jobs from './fixtures/jobs.js';
 
 // Real AWS: runs only with LITHOPS_LIVE_AWS=1, an execution role and a bucket (credentials from
 // the SDK chain); says so when skipped.

@@ -1,7 +1,6 @@
 import { FunctionExecutor, LithopsError } from '@lithops/core';
-import { until } from '@lithops/testkit';
+import { jobs, until } from '@lithops/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as jobs from './fixtures/jobs.js';
 import { type LambdaEnv, startLambdaEnv } from './setup.js';
 
 describe('aws_lambda with RabbitMQ monitoring (real broker)', () => {

@@ -21,12 +21,21 @@ export interface LambdaEnv {
   stop(): Promise<void>;
 }
 
-export async function startLambdaEnv(opts: FakeLambdaStartOptions = {}): Promise<LambdaEnv> {
-  const s3 = await startS3rver({ buckets: [BUCKET] });
+export async function startLambdaEnv(
+  opts: FakeLambdaStartOptions & {
+    /** Keys s3rver accepts (and the config uses) instead of its built-in ones. */
+    s3Credentials?: { accessKeyId: string; secretAccessKey: string };
+  } = {},
+): Promise<LambdaEnv> {
+  const { s3Credentials, ...fakeOptions } = opts;
+  const s3 = await startS3rver({
+    buckets: [BUCKET],
+    ...(s3Credentials ? { credentials: s3Credentials } : {}),
+  });
   // The client signs with s3rver's keys (the shared aws: section): the fake verifies every signature.
   const fake = await startFakeLambda({
     knownCredentials: [{ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }],
-    ...opts,
+    ...fakeOptions,
   });
   return {
     s3,

@@ -1,4 +1,7 @@
-/** Functions the compute conformance suite ships to a backend (bundled from this module). */
+/**
+ * Functions the compute conformance suite and backend tests ship (bundled from this module, as a
+ * user's would be); exported as `jobs`.
+ */
 export function double(x: number): number {
   return x * 2;
 }

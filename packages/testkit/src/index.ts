@@ -14,6 +14,7 @@ export {
   describeComputeBackend,
   type PlatformRun,
 } from './compute-suite.js';
+export * as jobs from './compute-suite-jobs.js';
 export { lithopsFailure, readAll, sha256 } from './failures.js';
 export { Crc32c, type FakeGcs, type FakeGcsOptions, startFakeGcs } from './fake-gcs.js';
 export { nodeBinary } from './fake-lambda/node-binary.js';

@@ -22,7 +22,12 @@ export interface S3rverHandle {
 // Runs in the child: port 0 so there is no race for a free port, and the chosen port is printed.
 const SERVER_SCRIPT = `
 const S3rver = require(process.argv[1]);
-const [directory, buckets] = [process.argv[2], JSON.parse(process.argv[3])];
+const [directory, buckets, keys] = [process.argv[2], JSON.parse(process.argv[3]), JSON.parse(process.argv[4])];
+if (keys) {
+  const { DUMMY_ACCOUNT } = require(require('node:path').join(require('node:path').dirname(process.argv[1]), 'models', 'account'));
+  DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
+  DUMMY_ACCOUNT.createKeyPair(keys.accessKeyId, keys.secretAccessKey);
+}
 new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory,
   configureBuckets: buckets.map((name) => ({ name, configs: [] })) })
   .run().then(({ port }) => process.stdout.write('S3RVER_PORT=' + port + '\\n'),
@@ -34,7 +39,12 @@ new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory,
  * provider it needs for paged listings (it encrypts continuation tokens with DES).
  */
 export async function startS3rver(
-  opts: { buckets?: string[]; timeoutMs?: number } = {},
+  opts: {
+    buckets?: string[];
+    timeoutMs?: number;
+    /** The only keys it accepts, instead of its built-in `S3RVER`/`S3RVER`. */
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  } = {},
 ): Promise<S3rverHandle> {
   const directory = await mkdtemp(join(tmpdir(), 'lithops-s3rver-'));
   const main = createRequire(import.meta.url).resolve('s3rver');
@@ -44,7 +54,14 @@ export async function startS3rver(
   };
   const proc = spawnManaged(
     process.execPath,
-    ['-e', SERVER_SCRIPT, main, directory, JSON.stringify(opts.buckets ?? [])],
+    [
+      '-e',
+      SERVER_SCRIPT,
+      main,
+      directory,
+      JSON.stringify(opts.buckets ?? []),
+      JSON.stringify(opts.credentials ?? null),
+    ],
     { env },
   );
   const port = await new Promise<number>((resolve, reject) => {
@@ -73,8 +90,8 @@ export async function startS3rver(
     endpoint: `http://127.0.0.1:${port}`,
     host: '127.0.0.1',
     port,
-    accessKeyId: 'S3RVER',
-    secretAccessKey: 'S3RVER',
+    accessKeyId: opts.credentials?.accessKeyId ?? 'S3RVER',
+    secretAccessKey: opts.credentials?.secretAccessKey ?? 'S3RVER',
     region: 'us-east-1',
     directory,
     async stop() {
