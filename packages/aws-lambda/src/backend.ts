@@ -1,16 +1,11 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import {
-  CreateFunctionCommand,
   DeleteFunctionCommand,
   GetFunctionCommand,
   type LambdaClient,
   ListTagsCommand,
-  PutFunctionEventInvokeConfigCommand,
   paginateListFunctions,
-  TagResourceCommand,
-  UpdateFunctionCodeCommand,
-  waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import {
   type BackendLimits,
@@ -28,6 +23,7 @@ import {
   workerConfig,
 } from '@lithops/core/plugin';
 import { type AwsLambdaSection, LAMBDA_EVENT_PAYLOAD_BYTES } from './config.js';
+import { deployFunction, functionSettings, settingsDigest } from './deploy.js';
 import { lambdaError } from './errors.js';
 import { LambdaEventInvoker, type LambdaRuntimeMeta, metaOf } from './invoke.js';
 
@@ -88,7 +84,7 @@ export class AwsLambdaBackend implements ComputeBackend {
     return { vars: { ...this.o.section.env_vars, ...wc.env }, backends: wc.backends };
   }
 
-  /** One function per runtime name, memory and worker config; code updates keep the name. */
+  /** One function per runtime name, memory and worker config; code and settings updates keep the name. */
   functionName(runtimeName: string, memoryMb: number, envDigest: string): string {
     return `${NAME_PREFIX}${safeName(runtimeName)}-${memoryMb}mb-${envDigest.slice(0, 10)}`;
   }
@@ -106,9 +102,16 @@ export class AwsLambdaBackend implements ComputeBackend {
       env: vars,
     });
     const functionName = this.functionName(spec.name, memoryMb, envHash(vars));
+    const settings = functionSettings(this.o.section, spec.name, memoryMb, vars);
+    // The key covers the function's settings too: a raised timeout (or another role, VPC,
+    // architecture, /tmp size) is a new key, so the function is brought to it before use.
+    const key = createHash('sha256')
+      .update(`${artifact.key}:${settingsDigest(settings)}`)
+      .digest('hex')
+      .slice(0, 20);
     const record = await this.store.deploy({
       record: {
-        key: artifact.key,
+        key,
         name: spec.name,
         memoryMb,
         timeoutSec: this.o.section.runtime_timeout,
@@ -128,14 +131,16 @@ export class AwsLambdaBackend implements ComputeBackend {
         }
       },
       deploy: async () => {
-        const arn = await this.deployFunction(
-          functionName,
-          artifact.zip,
-          artifact.key,
-          spec.name,
-          memoryMb,
-          vars,
-        );
+        const arn = await deployFunction({
+          client: this.o.client,
+          log: this.o.log,
+          name: functionName,
+          zip: artifact.zip,
+          key,
+          settings,
+          tags: { [TAG_MANAGED]: 'true', [TAG_RUNTIME]: spec.name, [TAG_KEY]: key },
+          maxEventAge: this.o.section.max_event_age,
+        });
         const meta: LambdaRuntimeMeta = {
           functionName,
           arn,
@@ -152,69 +157,6 @@ export class AwsLambdaBackend implements ComputeBackend {
       timeoutSec: record.timeoutSec,
       meta: record.meta,
     };
-  }
-
-  private async deployFunction(
-    name: string,
-    zip: Buffer,
-    key: string,
-    runtimeName: string,
-    memoryMb: number,
-    vars: Record<string, string>,
-  ): Promise<string> {
-    const s = this.o.section;
-    const { client, log } = this.o;
-    const tags = { [TAG_MANAGED]: 'true', [TAG_RUNTIME]: runtimeName, [TAG_KEY]: key };
-    let arn: string;
-    try {
-      const current = await client.send(new GetFunctionCommand({ FunctionName: name }));
-      arn = current.Configuration!.FunctionArn!;
-      log.info(`aws_lambda: updating the code of ${name} (runtime key ${key})`);
-      await client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip }));
-      await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 300 }, { FunctionName: name });
-      await client.send(new TagResourceCommand({ Resource: arn, Tags: tags }));
-    } catch (e) {
-      if (!isNotFound(e)) throw lambdaError(e, `Updating the function ${name}`);
-      log.info(`aws_lambda: creating ${name} (${memoryMb} MB, runtime key ${key})`);
-      try {
-        const created = await client.send(
-          new CreateFunctionCommand({
-            FunctionName: name,
-            Runtime: s.node_runtime,
-            Role: s.execution_role,
-            Handler: 'index.handler',
-            Code: { ZipFile: zip },
-            MemorySize: memoryMb,
-            Timeout: s.runtime_timeout,
-            Architectures: [s.architecture],
-            EphemeralStorage: { Size: s.ephemeral_storage },
-            Environment: { Variables: vars },
-            Description: `Lithops runtime ${runtimeName}`,
-            Tags: tags,
-            ...(s.vpc
-              ? { VpcConfig: { SubnetIds: s.vpc.subnets, SecurityGroupIds: s.vpc.security_groups } }
-              : {}),
-          }),
-        );
-        arn = created.FunctionArn!;
-      } catch (err) {
-        throw lambdaError(err, `Creating the function ${name}`);
-      }
-    }
-    try {
-      await waitUntilFunctionActiveV2({ client, maxWaitTime: 300 }, { FunctionName: name });
-      // Our invoker owns retries: Lambda must never run a failed event again behind our back.
-      await client.send(
-        new PutFunctionEventInvokeConfigCommand({
-          FunctionName: name,
-          MaximumRetryAttempts: 0,
-          MaximumEventAgeInSeconds: s.max_event_age,
-        }),
-      );
-    } catch (e) {
-      throw lambdaError(e, `Configuring the function ${name}`);
-    }
-    return arn;
   }
 
   invoke(runtime: RuntimeInfo, payload: InvocationPayload): Promise<{ activationId: string }> {

@@ -15,6 +15,7 @@ const CODES: Record<string, LithopsErrorCode> = {
   InvalidParameterValueException: 'CONFIG_INVALID',
   ServiceException: 'UNAVAILABLE',
   ResourceNotReadyException: 'UNAVAILABLE',
+  ResourceConflictException: 'UNAVAILABLE',
 };
 
 const HINTS: Partial<Record<LithopsErrorCode, string>> = {

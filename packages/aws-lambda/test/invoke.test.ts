@@ -4,6 +4,7 @@ import {
   LambdaClient,
   type LambdaServiceException,
   ListFunctionsCommand,
+  waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
 import {
   type InvocationPayload,
@@ -90,6 +91,7 @@ describe('Event invocations (LambdaEventInvoker) against the fake Lambda', () =>
         },
       }),
     );
+    await waitUntilFunctionActiveV2({ client, maxWaitTime: 30 }, { FunctionName: FN });
     client.destroy();
   });
   afterAll(async () => {

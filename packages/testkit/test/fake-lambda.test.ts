@@ -13,6 +13,7 @@ import {
   TooManyRequestsException,
   UpdateFunctionCodeCommand,
   waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { zipFiles } from '@lithops/core/plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,7 @@ describe('fake Lambda through @aws-sdk/client-lambda', () => {
 
   it('kills a sandbox over its timeout with "Task timed out"', async () => {
     await create('fn-timeout', { Timeout: 1 });
+    await waitUntilFunctionActiveV2({ client, maxWaitTime: 10 }, { FunctionName: 'fn-timeout' });
     const r = await invoke('fn-timeout', { sleepMs: 5000 });
     expect(r.error).toBe('Unhandled');
     expect(r.body.errorMessage).toMatch(/Task timed out after 1\.\d\d seconds/);
@@ -179,6 +181,7 @@ describe('fake Lambda through @aws-sdk/client-lambda', () => {
 
   it('retries a failed Event twice by default, and not at all with MaximumRetryAttempts 0', async () => {
     await create('fn-retry');
+    await waitUntilFunctionActiveV2({ client, maxWaitTime: 10 }, { FunctionName: 'fn-retry' });
     const before = fake.stats.eventRetries;
     await invoke('fn-retry', { throw: 'once' }, 'Event');
     // The event and its two retries ran; a retry is decided as a failed run ends.
@@ -223,6 +226,7 @@ describe('fake Lambda through @aws-sdk/client-lambda', () => {
         ZipFile: zipOf('export const handler = async () => "v2";'),
       }),
     );
+    await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 10 }, { FunctionName: 'fn-basic' });
     expect((await invoke('fn-basic', {})).body).toBe('v2');
     const arn = (await client.send(new GetFunctionCommand({ FunctionName: 'fn-basic' }))).Configuration!
       .FunctionArn!;

@@ -22,6 +22,11 @@ export interface FakeLambdaStartOptions {
   nodeMajor?: number;
   /** Delay before Lambda's own retry of a failed Event invocation. Default 200 ms. */
   eventRetryDelayMs?: number;
+  /**
+   * How long a created function stays `Pending` (invocations and updates get 409) and an update
+   * `InProgress` (invocations run the old code and config; other updates get 409). Default 500 ms.
+   */
+  stateDelayMs?: number;
   /** Port to listen on (default: any free one). */
   port?: number;
   /**
@@ -54,6 +59,8 @@ export interface FakeLambda {
   throttleNext(n: number): void;
   /** Kills sandboxes busy with an invocation now (a crash mid-call); returns how many. */
   killBusy(): number;
+  /** While on, function updates stay `InProgress` (so a second update surely overlaps one). */
+  holdUpdates(on: boolean): void;
   /** Lines printed by a function's sandboxes (all functions when no name is given). */
   logs(functionName?: string): string[];
   /** Resets the call records, runs, counters and throttling not used yet. */
@@ -115,6 +122,7 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
     node: nodeBinary(o.nodeMajor ?? 22),
     hostScript: hostScript(),
     eventRetryDelayMs: o.eventRetryDelayMs,
+    stateDelayMs: o.stateDelayMs,
     // Sandboxes get the platform's credentials, as Lambda gives a function its role's keys.
     platformEnv: {
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -196,7 +204,12 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
         }
         if (sub === '/code' && method === 'PUT') {
           api = 'UpdateFunctionCode';
-          return done(200, service.config(service.updateCode(fnName, input.ZipFile as string | undefined)));
+          return done(
+            200,
+            service.config(
+              service.updateCode(fnName, input as { ZipFile?: string; Architectures?: string[] }),
+            ),
+          );
         }
       }
       const mEventConfig = EVENT_CONFIG.exec(path);
@@ -281,6 +294,13 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
     const record = (status: number) =>
       service.record({ api: 'Invoke', functionName: name, invocationType: type, payload, status });
     const f = service.get(name);
+    try {
+      service.assertActive(f);
+    } catch (e) {
+      const err = e as LambdaApiError;
+      record(err.status);
+      return json(res, err.status, { message: err.message, Type: 'User' }, { 'x-amzn-errortype': err.type });
+    }
     if (service.takeThrottle()) {
       record(429);
       return json(
@@ -345,6 +365,7 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
     },
     throttleNext: (n) => service.throttleNext(n),
     killBusy: () => service.killBusy(),
+    holdUpdates: (on) => service.holdUpdates(on),
     logs: (name) => (name ? (service.logs.get(name) ?? []) : [...service.logs.values()].flat()),
     resetRecords: () => {
       service.resetRecords();

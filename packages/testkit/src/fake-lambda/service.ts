@@ -22,7 +22,28 @@ export interface FunctionSpec {
   Tags?: Record<string, string>;
 }
 
+/** A function's code, as unpacked from its zip. */
+interface FunctionCode {
+  dir: string;
+  sha: string;
+  size: number;
+}
+
+/** What UpdateFunctionConfiguration may change (Architectures only go with UpdateFunctionCode). */
+const CONFIG_FIELDS = [
+  'Role',
+  'Runtime',
+  'Handler',
+  'MemorySize',
+  'Timeout',
+  'Description',
+  'Environment',
+  'EphemeralStorage',
+  'VpcConfig',
+] as const satisfies readonly (keyof FunctionSpec)[];
+
 export interface FakeFunction {
+  /** The code and configuration invocations run with. */
   spec: FunctionSpec;
   arn: string;
   tags: Record<string, string>;
@@ -30,6 +51,14 @@ export interface FakeFunction {
   codeSha256: string;
   codeSize: number;
   lastModified: string;
+  /** `Pending` from CreateFunction until its resources are "provisioned", then `Active`. */
+  state: 'Pending' | 'Active';
+  /** Set once Active; `InProgress` while an update is applied (invocations still run the old). */
+  lastUpdateStatus?: 'InProgress' | 'Successful';
+  /** The update being applied: reported by GetFunction at once, run once it is Successful. */
+  update?: { spec: FunctionSpec; code?: FunctionCode; timer?: NodeJS.Timeout };
+  /** Ends the Pending state. */
+  pendingTimer?: NodeJS.Timeout;
   eventConfig?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
   reservedConcurrency?: number;
   sandboxes: Sandbox[];
@@ -78,6 +107,8 @@ export interface FakeLambdaOptions {
   platformEnv?: Record<string, string>;
   /** Delay before Lambda's own retry of a failed Event invocation, in ms. Default 200. */
   eventRetryDelayMs?: number;
+  /** How long a created function stays Pending, and an update InProgress, in ms. Default 500. */
+  stateDelayMs?: number;
 }
 
 const ACCOUNT = '123456789012';
@@ -106,8 +137,11 @@ export class FakeLambdaService {
   };
   mode: 'run' | 'acknowledge';
   concurrency: number;
+  /** How long a created function stays Pending, and an update InProgress, in ms. */
+  stateDelayMs: number;
   private throttleLeft = 0;
   private events = 0;
+  private holding = false;
   private readonly queue: QueuedEvent[] = [];
   private readonly dirs = new Set<string>();
   private readonly region: string;
@@ -116,6 +150,7 @@ export class FakeLambdaService {
     this.mode = o.mode ?? 'run';
     this.concurrency = o.concurrency ?? 1000;
     this.region = o.region ?? 'us-east-1';
+    this.stateDelayMs = o.stateDelayMs ?? 500;
   }
 
   /** The next `n` Invoke requests get 429 TooManyRequestsException. */
@@ -167,7 +202,7 @@ export class FakeLambdaService {
     throw new LambdaApiError(404, 'ResourceNotFoundException', `Resource not found: ${arn}`);
   }
 
-  private unpack(zipB64: string | undefined, name: string): { dir: string; sha: string; size: number } {
+  private unpack(zipB64: string | undefined, name: string): FunctionCode {
     if (!zipB64) throw new LambdaApiError(400, 'InvalidParameterValueException', 'Code.ZipFile is required');
     const zip = Buffer.from(zipB64, 'base64');
     const dir = mkdtempSync(join(tmpdir(), `fake-lambda-${name}-`));
@@ -205,33 +240,102 @@ export class FakeLambdaService {
       codeSha256: code.sha,
       codeSize: code.size,
       lastModified: new Date().toISOString(),
+      state: 'Pending',
       sandboxes: [],
     };
+    f.pendingTimer = setTimeout(() => {
+      f.pendingTimer = undefined;
+      f.state = 'Active';
+      f.lastUpdateStatus = 'Successful';
+    }, this.stateDelayMs);
+    f.pendingTimer.unref();
     this.functions.set(spec.FunctionName, f);
     return f;
   }
 
-  updateCode(name: string, zipB64: string | undefined): FakeFunction {
-    const f = this.get(name);
-    const code = this.unpack(zipB64, f.spec.FunctionName);
-    this.retire(f);
-    f.codeDir = code.dir;
-    f.codeSha256 = code.sha;
-    f.codeSize = code.size;
+  /** Lambda refuses an operation on a function still Pending with 409, as here. */
+  assertActive(f: FakeFunction): void {
+    if (f.state !== 'Active') {
+      throw new LambdaApiError(
+        409,
+        'ResourceConflictException',
+        `The operation cannot be performed at this time. The function is currently in the following state: ${f.state}`,
+      );
+    }
+  }
+
+  /** Code and configuration updates cannot overlap: a second one while InProgress gets 409. */
+  private assertUpdatable(f: FakeFunction): void {
+    this.assertActive(f);
+    if (f.lastUpdateStatus === 'InProgress') {
+      throw new LambdaApiError(
+        409,
+        'ResourceConflictException',
+        `The operation cannot be performed at this time. An update is in progress for resource: ${f.arn}`,
+      );
+    }
+  }
+
+  /** Updates stay InProgress until `holdUpdates(false)` (to make an overlap certain in a test). */
+  holdUpdates(on: boolean): void {
+    this.holding = on;
+    if (on) return;
+    for (const f of this.functions.values()) {
+      if (f.update && !f.update.timer) f.update.timer = this.finishLater(f);
+    }
+  }
+
+  /** Starts an update: reported at once, run after `stateDelayMs` (old code/config until then). */
+  private startUpdate(f: FakeFunction, spec: FunctionSpec, code?: FunctionCode): FakeFunction {
+    f.lastUpdateStatus = 'InProgress';
     f.lastModified = new Date().toISOString();
+    f.update = { spec, ...(code ? { code } : {}) };
+    if (!this.holding) f.update.timer = this.finishLater(f);
     return f;
   }
 
-  updateConfiguration(name: string, patch: Partial<FunctionSpec>): FakeFunction {
+  private finishLater(f: FakeFunction): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      const u = f.update!;
+      f.update = undefined;
+      this.retire(f);
+      f.spec = u.spec;
+      if (u.code) {
+        f.codeDir = u.code.dir;
+        f.codeSha256 = u.code.sha;
+        f.codeSize = u.code.size;
+      }
+      f.lastUpdateStatus = 'Successful';
+    }, this.stateDelayMs);
+    timer.unref();
+    return timer;
+  }
+
+  /** UpdateFunctionCode: the zip, and `Architectures` (which only this call can change). */
+  updateCode(name: string, input: { ZipFile?: string; Architectures?: string[] }): FakeFunction {
     const f = this.get(name);
-    this.retire(f);
-    f.spec = { ...f.spec, ...patch, FunctionName: f.spec.FunctionName };
-    f.lastModified = new Date().toISOString();
-    return f;
+    this.assertUpdatable(f);
+    const code = this.unpack(input.ZipFile, f.spec.FunctionName);
+    return this.startUpdate(
+      f,
+      { ...f.spec, ...(input.Architectures ? { Architectures: input.Architectures } : {}) },
+      code,
+    );
+  }
+
+  /** UpdateFunctionConfiguration: the fields it takes (others, e.g. Architectures, are ignored). */
+  updateConfiguration(name: string, input: Partial<FunctionSpec>): FakeFunction {
+    const f = this.get(name);
+    this.assertUpdatable(f);
+    const spec: FunctionSpec = { ...f.spec };
+    for (const k of CONFIG_FIELDS) if (input[k] !== undefined) Object.assign(spec, { [k]: input[k] });
+    return this.startUpdate(f, spec);
   }
 
   delete(name: string): void {
     const f = this.get(name);
+    clearTimeout(f.pendingTimer);
+    clearTimeout(f.update?.timer);
     this.retire(f);
     this.functions.delete(f.spec.FunctionName);
     for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.fn === f) this.queue.splice(i, 1);
@@ -244,26 +348,42 @@ export class FakeLambdaService {
     for (const s of f.sandboxes) s.dead = true;
   }
 
+  /** The configuration as GetFunction reports it: an update in progress shows its new values. */
   config(f: FakeFunction): Record<string, unknown> {
+    const spec = f.update?.spec ?? f.spec;
+    const code = f.update?.code ?? { sha: f.codeSha256, size: f.codeSize };
+    const vpc = spec.VpcConfig as { SubnetIds?: string[]; SecurityGroupIds?: string[] } | undefined;
     return {
-      FunctionName: f.spec.FunctionName,
+      FunctionName: spec.FunctionName,
       FunctionArn: f.arn,
-      Runtime: f.spec.Runtime,
-      Role: f.spec.Role,
-      Handler: f.spec.Handler,
-      CodeSize: f.codeSize,
-      CodeSha256: f.codeSha256,
-      Description: f.spec.Description ?? '',
-      Timeout: f.spec.Timeout,
-      MemorySize: f.spec.MemorySize,
+      Runtime: spec.Runtime,
+      Role: spec.Role,
+      Handler: spec.Handler,
+      CodeSize: code.size,
+      CodeSha256: code.sha,
+      Description: spec.Description ?? '',
+      Timeout: spec.Timeout,
+      MemorySize: spec.MemorySize,
       LastModified: f.lastModified,
       Version: '$LATEST',
-      Environment: { Variables: f.spec.Environment?.Variables ?? {} },
-      Architectures: f.spec.Architectures ?? ['x86_64'],
-      EphemeralStorage: f.spec.EphemeralStorage ?? { Size: 512 },
+      Environment: { Variables: spec.Environment?.Variables ?? {} },
+      Architectures: spec.Architectures ?? ['x86_64'],
+      EphemeralStorage: spec.EphemeralStorage ?? { Size: 512 },
+      ...(vpc
+        ? {
+            VpcConfig: {
+              SubnetIds: vpc.SubnetIds ?? [],
+              SecurityGroupIds: vpc.SecurityGroupIds ?? [],
+              VpcId: vpc.SubnetIds?.length ? 'vpc-0fake' : '',
+            },
+          }
+        : {}),
       PackageType: 'Zip',
-      State: 'Active',
-      LastUpdateStatus: 'Successful',
+      State: f.state,
+      ...(f.state === 'Pending'
+        ? { StateReason: 'The function is being created.', StateReasonCode: 'Creating' }
+        : {}),
+      ...(f.lastUpdateStatus ? { LastUpdateStatus: f.lastUpdateStatus } : {}),
     };
   }
 
@@ -406,7 +526,11 @@ export class FakeLambdaService {
 
   async close(): Promise<void> {
     this.queue.length = 0;
-    for (const f of this.functions.values()) for (const s of f.sandboxes) s.kill();
+    for (const f of this.functions.values()) {
+      clearTimeout(f.pendingTimer);
+      clearTimeout(f.update?.timer);
+      for (const s of f.sandboxes) s.kill();
+    }
     for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
     this.dirs.clear();
   }
