@@ -94,7 +94,7 @@ describe('deploying a runtime brings its function to the aws_lambda settings', (
       VpcConfig: { SubnetIds: ['subnet-b', 'subnet-a'], SecurityGroupIds: ['sg-1'] },
       EphemeralStorage: { Size: 2048 },
       Architectures: ['arm64'],
-      Timeout: 120,
+      Timeout: 300,
       State: 'Active',
       LastUpdateStatus: 'Successful',
     });
