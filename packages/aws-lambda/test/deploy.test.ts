@@ -6,8 +6,8 @@ import {
   loadConfig,
   type RuntimeSpec,
 } from '@lithops/core';
-import { jobs } from '@lithops/testkit';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { jobs, until } from '@lithops/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import awsLambda from '../src/index.js';
 import { metaOf } from '../src/invoke.js';
 import { type LambdaEnv, startLambdaEnv } from './setup.js';
@@ -123,10 +123,7 @@ describe('deploying a runtime brings its function to the aws_lambda settings', (
     await sdk.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Description: 'by hand' }));
     const mark = env.fake.calls.length;
     const deploying = compute.deployRuntime(spec);
-    await vi.waitFor(() => expect(since(mark).some((c) => c.status === 409)).toBe(true), {
-      timeout: 60_000,
-      interval: 50,
-    });
+    await until(() => since(mark).some((c) => c.status === 409));
     env.fake.holdUpdates(false);
     await deploying;
     expect(await configuration(name!)).toMatchObject({
