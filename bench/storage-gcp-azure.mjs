@@ -33,8 +33,12 @@ if (runs('gcp_storage')) {
           get: (k) => ours.getObject('lithops-bench', k),
         },
         {
-          // What a user of the SDK writes: a simple upload when small, its resumable upload when large.
-          put: (k, b) => bucket.file(k).save(b, { resumable: b.length > 8 * MiB }),
+          // Ours' work: a simple upload up to part_size (8 MiB), else a resumable upload sent in
+          // part_size chunks.
+          put: (k, b) =>
+            bucket
+              .file(k)
+              .save(b, b.length > 8 * MiB ? { resumable: true, chunkSize: 8 * MiB } : { resumable: false }),
           get: async (k) => (await bucket.file(k).download())[0],
         },
         { sharedReads: true },
@@ -61,8 +65,12 @@ if (runs('azure_storage')) {
           get: (k) => ours.getObject('lithops-bench', k),
         },
         {
-          // The SDK's own helper: one Put Blob up to 256 MiB, blocks above.
-          put: (k, b) => container.getBlockBlobClient(k).uploadData(b),
+          // Ours' work: one Put Blob up to part_size (8 MiB), else 8 MiB blocks staged 4 at a time
+          // (upload_concurrency) and committed.
+          put: (k, b) =>
+            container
+              .getBlockBlobClient(k)
+              .uploadData(b, { maxSingleShotSize: 8 * MiB, blockSize: 8 * MiB, concurrency: 4 }),
           get: async (k) => readAll((await container.getBlockBlobClient(k).download()).readableStreamBody),
         },
         { sharedReads: true },
