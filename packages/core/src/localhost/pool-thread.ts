@@ -62,7 +62,15 @@ const env: WorkerEnv = {
   storage: threadStorage()!,
   threads: runner,
   // `init` of long calls is reported by the supervising process (a busy thread cannot).
-  sink: { init: () => {}, status: (jobKey, status) => void send({ t: 'status', jobKey, status }) },
+  sink: {
+    init: () => {},
+    status: (jobKey, status) => {
+      send({ t: 'status', jobKey, status });
+      // Calls run back to back without returning to the event loop, which alone writes out what
+      // the socket did not take at once (a large result): let it, before the next call starts.
+      if (socket.writableLength > 0) return new Promise((r) => setImmediate(r));
+    },
+  },
   bundleDir: data.bundleDir,
   cacheCallData: true,
 };
