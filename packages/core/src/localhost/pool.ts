@@ -205,6 +205,7 @@ export class ProcessPool {
   private procs: Proc[] = [];
   private readonly queue = new WaitQueue();
   private pumpSoon = false;
+  private spawnPending = false;
   private seq = 0;
   private nextId = 0;
   private earlyDeaths = 0;
@@ -227,8 +228,8 @@ export class ProcessPool {
 
   /**
    * Starts the first process ahead of the first call (processes stay unref'd while idle); the
-   * others follow once it is up, or at once when there is work for more than one: on a small
-   * machine a lone first call then gets its process's start without the others competing.
+   * others follow once it has run a call, or at once when there is work for more than one: on a
+   * small machine a lone first call then gets its process's start without the others competing.
    */
   start(): void {
     this.listen();
@@ -238,6 +239,17 @@ export class ProcessPool {
 
   private spawnAll(): void {
     while (!this.closed && this.procs.length < this.opts.size) this.spawn();
+  }
+
+  /** spawnAll at the next turn of the event loop, if the script goes on (it keeps nothing alive). */
+  private spawnLater(): void {
+    if (this.spawnPending) return;
+    this.spawnPending = true;
+    setImmediate(() => {
+      this.spawnPending = false;
+      this.spawnAll();
+      this.updateRefs();
+    }).unref();
   }
 
   submit(payload: InvocationPayload): void {
@@ -366,8 +378,8 @@ export class ProcessPool {
     proc.conns.set(hello.memoryMb, conn);
     proc.all.set(`${hello.memoryMb}/${hello.gen}`, conn);
     this.earlyDeaths = 0;
-    this.spawnAll();
     this.pump();
+    if (this.queue.size > 0) this.spawnAll();
     return conn;
   }
 
@@ -379,6 +391,7 @@ export class ProcessPool {
       // The function's own time: a thread's first call also loads the bundle, which says
       // nothing of how long the next calls run.
       const ms = status.timings.fnEnd - status.timings.fnStart;
+      if (this.procs.length < this.opts.size) this.spawnLater();
       this.avgCallMs = Number.isFinite(this.avgCallMs) ? this.avgCallMs * 0.9 + ms * 0.1 : ms;
       const inv = this.invocationOf(conn, m.jobKey, status.callId);
       if (inv) {
