@@ -71,7 +71,8 @@ console.log('done');
     expect(r.out).toContain('done');
     expect(r.out).not.toContain('MaxListenersExceededWarning');
     expect(r.code).toBe(0);
-    expect(readdirSync(tmp).filter((d) => d.startsWith('lithops-pool-'))).toEqual([]);
+    // Every pool made a folder of its own there (pool-*), and each is gone.
+    expect(readdirSync(join(tmp, `lithops-${process.getuid!()}`, 'pools'))).toEqual([]);
   });
 
   it('a script that ends with process.exit() leaves no error from its pool processes', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FunctionExecutor, FutureState } from '@lithops/core';
@@ -14,7 +14,9 @@ const config = {
 // This file's pool makes its socket folder here (each test file runs in a process of its own).
 const poolTmp = mkdtempSync(join(tmpdir(), 'lithops-pool-test-tmp-'));
 process.env.TMPDIR = poolTmp;
-const poolDirs = () => new Set(readdirSync(poolTmp).filter((d) => d.startsWith('lithops-pool-')));
+const poolsDir = join(poolTmp, `lithops-${process.getuid!()}`, 'pools');
+const poolDirs = () =>
+  new Set(existsSync(poolsDir) ? readdirSync(poolsDir).filter((d) => d.startsWith('pool-')) : []);
 
 describe('localhost pool', () => {
   const before = poolDirs();
@@ -53,7 +55,7 @@ describe('localhost pool', () => {
     await fexec.getResult(await fexec.callAsync(jobs.double, 1));
     const mine = [...poolDirs()].filter((d) => !before.has(d));
     expect(mine).toHaveLength(1);
-    expect(statSync(join(poolTmp, mine[0]!)).mode & 0o777).toBe(0o700);
+    expect(statSync(join(poolsDir, mine[0]!)).mode & 0o777).toBe(0o700);
     await fexec.close();
     expect(poolDirs().has(mine[0]!)).toBe(false);
   });

@@ -6,7 +6,7 @@ export const localhostSectionSchema = z.strictObject({
   worker_processes: z.number().int().positive().optional(),
   /** Default heap limit of a call, in MB. Default: none (Node's own). */
   runtime_memory: z.number().int().positive().optional(),
-  /** Storage folder. Default: `<os tmpdir>/lithops-<user>/storage`. */
+  /** Storage folder. Default: `<os tmpdir>/lithops-<uid>/storage` (0700, this user's only). */
   storage_dir: z.string().min(1).optional(),
   storage_bucket: z.string().min(1).default('storage'),
   /** Results whose encoding is larger than this travel through storage instead of IPC. */

@@ -2,10 +2,10 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LithopsError, type LithopsErrorCode } from '../errors.js';
 import type { CallEvent, InvocationPayload } from '../plugin/compute-backend.js';
+import { privateTempDir } from '../util/private-dir.js';
 import type { RemoteErrorData } from '../worker/status.js';
 import { FrameReader, FrameWriter, ownBytes } from './frames.js';
 import type {
@@ -184,7 +184,7 @@ let exitHook = false;
 function socketAddress(): { path: string; dir?: string } {
   if (process.platform === 'win32')
     return { path: `\\\\.\\pipe\\lithops-${process.pid}-${randomBytes(6).toString('hex')}` };
-  const dir = mkdtempSync(join(tmpdir(), 'lithops-pool-'));
+  const dir = mkdtempSync(join(privateTempDir('pools'), 'pool-'));
   openDirs.add(dir);
   if (!exitHook) {
     exitHook = true;

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LithopsError } from '../errors.js';
 import { backendPackage, installHint } from '../plugin/known-backends.js';
 import { sha256 } from '../ship/bundle.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { type InputStamps, inputsUnchanged, stampInputs } from '../util/build-inputs.js';
 import { bundleCacheDir } from '../util/paths.js';
 import { zipFiles } from './zip.js';
@@ -180,11 +181,9 @@ export async function buildRuntime(o: RuntimeBuildOptions): Promise<RuntimeArtif
   const files = entries.map((e) => e.name);
   const inputs = stampInputs(result.metafile!.inputs, srcDir);
   try {
-    writeFileSync(join(cacheDir, `${codeSha256}.zip.tmp`), zip);
-    renameSync(join(cacheDir, `${codeSha256}.zip.tmp`), join(cacheDir, `${codeSha256}.zip`));
+    writeFileAtomic(join(cacheDir, `${codeSha256}.zip`), zip);
     const entry: BuildCacheEntry = { codeSha256, files, inputs };
-    writeFileSync(`${metaPath}.tmp`, JSON.stringify(entry));
-    renameSync(`${metaPath}.tmp`, metaPath);
+    writeFileAtomic(metaPath, JSON.stringify(entry));
   } catch {
     // The cache is an optimisation only.
   }

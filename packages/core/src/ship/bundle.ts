@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LithopsError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { type InputStamps, inputsUnchanged, stampInputs } from '../util/build-inputs.js';
 
 export interface BundleOptions {
@@ -143,6 +144,7 @@ export async function moduleExports(file: string): Promise<string[]> {
   }
 }
 
+/** Stores a bundle (and its build-cache entry) in the cache folder; a failure only costs a rebuild. */
 export function writeCache(
   dir: string,
   digest: string,
@@ -152,14 +154,8 @@ export function writeCache(
 ): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const target = join(dir, `${digest}.mjs`);
-    const tmp = `${target}.${process.pid}.tmp`;
-    writeFileSync(tmp, code);
-    renameSync(tmp, target);
-    if (metaPath && meta) {
-      writeFileSync(`${metaPath}.${process.pid}.tmp`, JSON.stringify(meta));
-      renameSync(`${metaPath}.${process.pid}.tmp`, metaPath);
-    }
+    writeFileAtomic(join(dir, `${digest}.mjs`), code);
+    if (metaPath && meta) writeFileAtomic(metaPath, JSON.stringify(meta));
   } catch {
     // The cache is an optimisation only.
   }

@@ -1,6 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,16 +11,13 @@ import type {
   ObjectMeta,
   StorageBackend,
 } from '../plugin/storage-backend.js';
+import { privateTempDir } from '../util/private-dir.js';
 
 const NAME = 'localhost';
 
-/** Default storage folder: per user under the OS temp dir (created with mode 0700). */
+/** Default storage folder: `<tmp>/lithops-<uid>/storage`, this user's only (0700). */
 export function defaultStorageDir(): string {
-  let user = 'user';
-  try {
-    user = userInfo().username;
-  } catch {}
-  return join(tmpdir(), `lithops-${user}`, 'storage');
+  return privateTempDir('storage');
 }
 
 /**

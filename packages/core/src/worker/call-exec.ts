@@ -3,7 +3,6 @@
  * so its host can enforce a timeout (terminate) and a heap limit (resourceLimits) and survive
  * both. Imported only by thread entry points (call-thread.js, the localhost pool-thread.js).
  */
-import { pathToFileURL } from 'node:url';
 import { workerData } from 'node:worker_threads';
 import { assertCloneable } from '../codec/cloneable.js';
 import { decode, encodeResult } from '../codec/codec.js';
@@ -19,6 +18,7 @@ import type { CallReply, CallRequest, CallThreadData } from './call-messages.js'
 import type { CallContext } from './context.js';
 import { OutputCapture } from './output-capture.js';
 import { serializeError } from './remote-error.js';
+import { importVerified } from './verified-import.js';
 
 // Bundles carry inline source maps: remote stacks then name the user's own files and lines.
 process.setSourceMapsEnabled(true);
@@ -48,10 +48,10 @@ function signalOf(call: { ctrl?: AbortController; reason?: Error }): AbortSignal
   return call.ctrl.signal;
 }
 
-function loadFunction(path: string) {
+function loadFunction(path: string, sha256: string) {
   let p = modules.get(path);
   if (!p) {
-    p = import(pathToFileURL(path).href).then((m: { default?: unknown }) => {
+    p = importVerified(path, sha256).then((m: { default?: unknown }) => {
       if (typeof m.default !== 'function')
         throw new TypeError(`The bundle ${path} does not export a function.`);
       return m.default as (input: unknown, ctx: CallContext) => unknown;
@@ -131,7 +131,7 @@ export async function runCall(req: CallRequest): Promise<CallReply> {
   let fnStart = Date.now();
   try {
     if (storage.starting) await storage.starting;
-    const fn = await loadFunction(req.bundlePath);
+    const fn = await loadFunction(req.bundlePath, req.bundleSha256);
     const input = decode(req.input);
     const ctx: CallContext = {
       id: Number.parseInt(req.callId, 10),

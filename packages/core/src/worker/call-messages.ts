@@ -6,6 +6,8 @@ export interface CallRequest {
   type: 'call';
   seq: number;
   bundlePath: string;
+  /** The bundle's SHA-256: its bytes are checked against it as they are loaded. */
+  bundleSha256: string;
   callId: string;
   jobKey: string;
   input: Uint8Array;

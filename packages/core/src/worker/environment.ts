@@ -1,10 +1,9 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import '../storage/embedded.js';
 import { lithopsSectionSchema } from '../config/lithops-section.js';
 import { LithopsError } from '../errors.js';
 import { createStorageBackend } from '../storage/create.js';
 import { LazyStorageBackend } from '../storage/lazy-backend.js';
+import { privateTempDir } from '../util/private-dir.js';
 import { CallThreads } from './call-threads.js';
 import type { WorkerEnv } from './run-invocation.js';
 import type { StatusSink } from './status-sink.js';
@@ -20,6 +19,7 @@ export interface WorkerEnvOptions {
   workerId: string;
   /** The config with the storage section(s); default: JSON in the LITHOPS_STORAGE_CONFIG env var. */
   storageConfig?: { raw: Record<string, unknown>; dir: string; source: string };
+  /** Where verified bundles are cached. Default: `<tmp>/lithops-<uid>/bundles` (0700). */
   bundleDir?: string;
   /** Default: storage (status.json and init marks). */
   sink?: StatusSink;
@@ -57,7 +57,7 @@ export async function createWorkerEnv(opts: WorkerEnvOptions): Promise<WorkerEnv
     storage,
     threads,
     sink: opts.sink ?? storageSink(await storage.ready, lithops.jobs_prefix),
-    bundleDir: opts.bundleDir ?? join(tmpdir(), 'lithops-bundles'),
+    bundleDir: opts.bundleDir ?? privateTempDir('bundles'),
     cacheCallData: opts.cacheCallData,
   };
 }

@@ -146,6 +146,7 @@ export async function runInvocation(received: InvocationPayload, env: WorkerEnv)
     const outcome = env.threads.run(
       {
         bundlePath,
+        bundleSha256: p.func.sha256,
         callId: call.callId,
         jobKey: p.jobKey,
         input: slice(call.start, call.end),
