@@ -172,6 +172,34 @@ try {
     expect(readFileSync(join(r.dir, 'ran.txt'), 'utf8')).toBe('entry ran\n');
   });
 
+  it('says what it does at INFO and DEBUG (LITHOPS_LOG_LEVEL), and nothing at the default level', async () => {
+    const script = `${SCRIPT_HEAD}
+try {
+  const fs = await fexec.map((x) => x + 1, [1, 2, 3], { chunksize: 2 });
+  console.log(JSON.stringify(await fexec.getResult(fs, { showProgressbar: false })));
+} finally {
+  await fexec.close();
+}
+`;
+    const info = await run(script, { env: { LITHOPS_LOG_LEVEL: 'info' } });
+    expect(info.code, info.out).toBe(0);
+    expect(info.out).toContain('[2,3,4]');
+    expect(info.out).toMatch(/\[lithops\] INFO ExecutorID \w+ - compute: localhost \(localhost\); storage: localhost/);
+    expect(info.out).toMatch(/JobID M000 - .*\(\): 3 calls in 2 invocations \(chunksize 2/);
+    expect(info.out).toContain('Getting results from 3 calls');
+    expect(info.out).toMatch(/Cleaning temporary data: \d+ objects/);
+    expect(info.out).not.toContain('DEBUG');
+
+    const debug = await run(script, { env: { LITHOPS_LOG_LEVEL: 'DEBUG' } });
+    expect(debug.code, debug.out).toBe(0);
+    expect(debug.out).toMatch(/DEBUG function bundle .+: \d+ bytes, uploading/);
+    expect(debug.out).toContain('DEBUG JobID M000: 2 invocations sent');
+
+    const quiet = await run(script, { env: { LITHOPS_LOG_LEVEL: '' } });
+    expect(quiet.code, quiet.out).toBe(0);
+    expect(quiet.out).not.toContain('[lithops] INFO');
+  });
+
   it('reads the config file named by LITHOPS_CONFIG_FILE', async () => {
     const cfgDir = mkdtempSync(join(here, '.tmp-lifecycle-'));
     tempDirs.push(cfgDir);

@@ -110,6 +110,10 @@ export function loadConfig(options: ConfigOptions = {}, env: NodeJS.ProcessEnv =
   if (options.backend) section.backend = options.backend;
   if (options.storage) section.storage = options.storage;
   if (options.monitoring) section.monitoring = options.monitoring;
+  // LITHOPS_LOG_LEVEL overrides the file (a one-off `LITHOPS_LOG_LEVEL=DEBUG node job.js`);
+  // the logLevel option overrides both.
+  const envLevel = env.LITHOPS_LOG_LEVEL?.trim().toUpperCase();
+  if (envLevel) section.log_level = envLevel;
   if (options.logLevel) section.log_level = options.logLevel;
   const lithops = parseConfig(lithopsSectionSchema, section, { source, section: 'lithops' });
   raw.lithops = lithops;

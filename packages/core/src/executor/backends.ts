@@ -67,6 +67,9 @@ export async function createBackends(
         log: ctx.log,
       });
     }
+    ctx.log.info(
+      `ExecutorID ${ctx.executorId} - compute: ${compute.name} (${def.mode}); storage: ${storage.name}, bucket ${storage.bucket}; monitoring: ${b.monitor ? cfg.lithops.monitoring : `by ${compute.name}`}`,
+    );
     return b;
   } catch (e) {
     // A failed start releases what it opened (a storage connection would keep the script alive).
@@ -88,6 +91,7 @@ export class Deployments {
   constructor(
     private readonly config: LoadedConfig,
     private readonly executorId: string,
+    private readonly log: Logger,
   ) {}
 
   runtime(b: Backends, memoryMb: number): Tracked<RuntimeInfo> {
@@ -98,7 +102,13 @@ export class Deployments {
         memoryMb,
         timeoutSec: this.config.lithops.execution_timeout,
       };
-      r = track(b.compute.deployRuntime(spec), () => this.runtimes.delete(memoryMb));
+      const log = this.log;
+      log.debug(`runtime ${spec.name} (${memoryMb || 'default'} MB): deploying or checking`);
+      const deployed = b.compute.deployRuntime(spec).then((info) => {
+        log.debug(`runtime ${info.name} ready: ${info.key}`);
+        return info;
+      });
+      r = track(deployed, () => this.runtimes.delete(memoryMb));
       this.runtimes.set(memoryMb, r);
     }
     return r;
@@ -109,6 +119,7 @@ export class Deployments {
     let e = this.bundles.get(shipped.sha256);
     if (!e) {
       const key = keys.funcBundle(this.config.lithops.jobs_prefix, this.executorId, shipped.sha256);
+      this.log.debug(`function bundle ${key}: ${shipped.code.length} bytes, uploading`);
       const upload = b.storage.putObject(b.storage.bucket, key, shipped.code);
       e = { key, upload: track(upload, () => this.bundles.delete(shipped.sha256)) };
       this.bundles.set(shipped.sha256, e);

@@ -43,14 +43,16 @@ export async function deleteJobData(
       if (scans === folders || wanted.has(folder)) found.push(e.key);
     }
   }
-  if (found.length > 0) await storage.deleteObjects(storage.bucket, found);
+  if (found.length === 0) return;
+  ctx.log.info(`ExecutorID ${ctx.executorId} - Cleaning temporary data: ${found.length} objects`);
+  await storage.deleteObjects(storage.bucket, found);
 }
 
 /**
  * Aborts the calls not started, gives running ones `graceSec` to finish, then releases the
  * compute backend and its monitor (storage stays open for the final clean).
  */
-export async function stopJobs(b: Backends, jobs: JobTable, graceSec: number): Promise<void> {
+export async function stopJobs(b: Backends, jobs: JobTable, graceSec: number, log: Logger): Promise<void> {
   const running: ResponseFuture<unknown>[] = [];
   for (const job of jobs.unfinished()) {
     if (job.doneCount === job.n) continue;
@@ -58,6 +60,7 @@ export async function stopJobs(b: Backends, jobs: JobTable, graceSec: number): P
     for (let i = 0; i < job.n; i++) if (!job.isDone(i)) running.push(new ResponseFuture(job, i));
   }
   if (running.length > 0) {
+    log.info(`closing: ${running.length} calls still running get ${graceSec} s to finish`);
     await waitForFutures({
       futures: running,
       returnWhen: ALL_COMPLETED,

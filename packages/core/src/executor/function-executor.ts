@@ -95,7 +95,7 @@ export class FunctionExecutor implements AsyncDisposable {
     this.closeGraceSec = options.closeGraceSec ?? 10;
     this.log = createLogger(l.log_level);
     this.executorId = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
-    this.deployments = new Deployments(this.config, this.executorId);
+    this.deployments = new Deployments(this.config, this.executorId, this.log);
     const cfg = this.config;
     this.results = {
       get backendName() {
@@ -313,6 +313,9 @@ export class FunctionExecutor implements AsyncDisposable {
   getResult(fs?: undefined, opts?: WaitOptions): Promise<unknown[]>;
   async getResult<R>(fs?: FutureInput<R>, opts: WaitOptions = {}): Promise<unknown> {
     const list = futuresOf(fs, this.lists, true);
+    // Not for a lone future: a loop of callAsync + getResult would print a line per call.
+    if (list.length > 1)
+      this.log.info(`ExecutorID ${this.executorId} - Getting results from ${list.length} calls`);
     await waitList(
       list,
       {
@@ -419,7 +422,7 @@ export class FunctionExecutor implements AsyncDisposable {
     } catch {
       return;
     }
-    await stopJobs(b, this.jobs, this.closeGraceSec);
+    await stopJobs(b, this.jobs, this.closeGraceSec, this.log);
     if (this.config.lithops.data_cleaner) {
       try {
         await this.clean({ force: true, cleanFn: true });

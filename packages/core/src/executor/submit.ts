@@ -134,6 +134,9 @@ export async function submitJob(
   const inlineExtraArgs =
     inline && data.extraArgsRange ? data.bytes.subarray(...data.extraArgsRange) : undefined;
   ctx.jobs.add(job);
+  ctx.log.info(
+    `ExecutorID ${ctx.executorId} | JobID ${job.jobId} - ${shipped.name}(): ${data.count} calls in ${Math.ceil(data.count / chunksize)} invocations (chunksize ${chunksize}, timeout ${timeoutSec} s${memoryMb ? `, ${memoryMb} MB` : ''}); call data ${data.bytes.length} bytes ${inline ? 'inline' : `at ${dataKey}`}`,
+  );
   // Silent past the invocation's deadline plus a grace: the worker is gone.
   if (b.monitor) {
     const callIds: string[] = [];
@@ -186,6 +189,7 @@ export async function submitJob(
       lithopsMaxWorkers: l.max_workers,
       log: ctx.log,
     });
+    ctx.log.debug(`JobID ${job.jobId}: invocations handed to the invoker`);
     return;
   }
   for (let from = 0; from < data.count; from += chunksize) {
@@ -217,4 +221,5 @@ export async function submitJob(
       throw e;
     }
   }
+  ctx.log.debug(`JobID ${job.jobId}: ${Math.ceil(data.count / chunksize)} invocations sent`);
 }

@@ -114,6 +114,10 @@ export class StorageMonitor {
         }
       }),
     );
+    if (statuses.length > 0 || inits.length > 0)
+      this.o.log.debug(
+        `monitor: ${j.jobKey}: ${inits.length} started, ${statuses.length} done, ${j.pending.size} pending`,
+      );
     // A call that started and went silent past its bound is lost, not pending forever.
     failLostCalls(j.jobKey, j.pending, j.lostAfterSec, this.o.onEvent, now);
     if (j.pending.size === 0) this.jobs.delete(j.jobKey);
