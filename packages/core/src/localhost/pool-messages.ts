@@ -59,8 +59,11 @@ interface InvokeItem {
   payload: InvocationPayload;
 }
 
-/** Client → call thread (socket frames). */
-export type ToPoolThread = { t: 'invoke'; items: InvokeItem[] } | { t: 'cancel'; jobKey: string };
+/** Client → call thread (socket frames). `warm`: load a bundle ahead of its first call. */
+export type ToPoolThread =
+  | { t: 'invoke'; items: InvokeItem[] }
+  | { t: 'cancel'; jobKey: string }
+  | { t: 'warm'; func: InvocationPayload['func']; bucket: string };
 
 /** Call thread → client (socket frames). */
 export type FromPoolThread =

@@ -6,10 +6,10 @@
  */
 import { connect } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { abortCall, ownResult, runCall, threadStorage } from '../worker/call-exec.js';
+import { abortCall, loadFunction, ownResult, runCall, threadStorage } from '../worker/call-exec.js';
 import type { CallRequest } from '../worker/call-messages.js';
 import type { CallRunner } from '../worker/call-threads.js';
-import { runInvocation, type WorkerEnv } from '../worker/run-invocation.js';
+import { ensureBundle, runInvocation, type WorkerEnv } from '../worker/run-invocation.js';
 import { FrameReader, FrameWriter } from './frames.js';
 import type { FromPoolThread, PoolThreadData, ToPoolThread } from './pool-messages.js';
 import { RunningCall } from './running-call.js';
@@ -101,6 +101,11 @@ const reader = new FrameReader((m) => {
     queue.push(...msg.items);
     void drain();
   } else if (msg.t === 'cancel') cancelled.add(msg.jobKey);
+  // A failure here is the first call's to report, when it loads the bundle again.
+  else if (msg.t === 'warm')
+    ensureBundle(msg.func, msg.bucket, env)
+      .then((path) => loadFunction(path, msg.func.sha256))
+      .catch(() => {});
 });
 socket.on('connect', () => {
   send({ t: 'hello', nonce: data.nonce, procId: data.procId, memoryMb: data.memoryMb, gen: data.gen });

@@ -205,6 +205,8 @@ export class ProcessPool {
   private procs: Proc[] = [];
   private readonly queue = new WaitQueue();
   private pumpSoon = false;
+  /** The function of the latest invocation: a thread that connects loads it ahead of its calls. */
+  private lastFunc: { func: InvocationPayload['func']; bucket: string } | undefined;
   private spawnPending = false;
   private seq = 0;
   private nextId = 0;
@@ -255,6 +257,8 @@ export class ProcessPool {
   submit(payload: InvocationPayload): void {
     if (this.closed) throw new LithopsError('ABORTED', 'The executor is closed.', { backend: 'localhost' });
     this.queue.push(invocation(++this.seq, payload));
+    if (this.lastFunc?.func.sha256 !== payload.func.sha256)
+      this.lastFunc = { func: payload.func, bucket: payload.storage.bucket };
     if (this.fatal) {
       this.failQueued(this.fatal);
       return;
@@ -378,6 +382,7 @@ export class ProcessPool {
     proc.conns.set(hello.memoryMb, conn);
     proc.all.set(`${hello.memoryMb}/${hello.gen}`, conn);
     this.earlyDeaths = 0;
+    if (this.lastFunc) this.write(conn, { t: 'warm', ...this.lastFunc });
     this.pump();
     if (this.queue.size > 0) this.spawnAll();
     return conn;

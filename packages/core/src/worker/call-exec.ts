@@ -48,7 +48,8 @@ function signalOf(call: { ctrl?: AbortController; reason?: Error }): AbortSignal
   return call.ctrl.signal;
 }
 
-function loadFunction(path: string, sha256: string) {
+/** The default export of a bundle, imported once per thread (callable ahead of its first call). */
+export function loadFunction(path: string, sha256: string) {
   let p = modules.get(path);
   if (!p) {
     p = importVerified(path, sha256).then((m: { default?: unknown }) => {

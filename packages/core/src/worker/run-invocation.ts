@@ -29,25 +29,33 @@ const bundles = new Map<string, Promise<string>>();
 const callData = new Map<string, Promise<Uint8Array>>();
 const CALL_DATA_CACHE = 8;
 
-/** Local path of the verified bundle; fetched from storage once per worker. */
-function ensureBundle(p: InvocationPayload, env: WorkerEnv): Promise<string> {
-  let hit = bundles.get(p.func.sha256);
+/**
+ * Local path of the verified bundle of `func` (stored in `bucket`); fetched from storage once per
+ * worker. A worker may call it ahead of the bundle's first call (the localhost pool does, for a
+ * thread that starts while a job runs).
+ */
+export function ensureBundle(
+  func: InvocationPayload['func'],
+  bucket: string,
+  env: WorkerEnv,
+): Promise<string> {
+  let hit = bundles.get(func.sha256);
   if (!hit) {
-    const path = join(env.bundleDir, `${p.func.sha256}.mjs`);
+    const path = join(env.bundleDir, `${func.sha256}.mjs`);
     hit = (async () => {
-      if (existsSync(path) && sha256(readFileSync(path)) === p.func.sha256) return path;
-      const code = await env.storage.getObject(p.storage.bucket, p.func.key);
-      if (sha256(code) !== p.func.sha256) {
-        throw new LithopsError('INTERNAL', `The function bundle ${p.func.key} does not match its SHA-256.`, {
+      if (existsSync(path) && sha256(readFileSync(path)) === func.sha256) return path;
+      const code = await env.storage.getObject(bucket, func.key);
+      if (sha256(code) !== func.sha256) {
+        throw new LithopsError('INTERNAL', `The function bundle ${func.key} does not match its SHA-256.`, {
           backend: 'worker',
           hint: 'Storage returned other bytes than were written; run again, and check the storage backend.',
         });
       }
-      writeCache(env.bundleDir, p.func.sha256, code, undefined, undefined);
+      writeCache(env.bundleDir, func.sha256, code, undefined, undefined);
       return path;
     })();
-    bundles.set(p.func.sha256, hit);
-    hit.catch(() => bundles.delete(p.func.sha256));
+    bundles.set(func.sha256, hit);
+    hit.catch(() => bundles.delete(func.sha256));
   }
   return hit;
 }
@@ -125,7 +133,10 @@ export async function runInvocation(received: InvocationPayload, env: WorkerEnv)
         hint: 'Client and runtime run different @lithops/core versions: redeploy the runtime.',
       });
     }
-    [bundlePath, data] = await Promise.all([ensureBundle(p, env), readCallData(p, env)]);
+    [bundlePath, data] = await Promise.all([
+      ensureBundle(p.func, p.storage.bucket, env),
+      readCallData(p, env),
+    ]);
   } catch (e) {
     await failAll(p, env, e);
     return;
