@@ -56,7 +56,8 @@ interface ExecutorData {
 
 /**
  * `lithops clean`: removes the data of executors that are finished or gone — those with no object
- * under the jobs prefix newer than the age — and never that of an executor still writing. With
+ * under the jobs prefix newer than the age. An open executor keeps its folder fresh (its jobs'
+ * objects, and an `alive` mark rewritten every 10 minutes once it stored a bundle). With
  * `--all`, after a confirmation, every object under the jobs prefix and the runtimes this project
  * deployed (functions it created and tagged; nothing else).
  */

@@ -81,18 +81,58 @@ export async function createBackends(
   }
 }
 
+/** How often an open executor that stored data rewrites its `alive` mark (`lithops clean` spares it). */
+const ALIVE_EVERY_MS = 10 * 60_000;
+
+interface AliveMarks {
+  timer: NodeJS.Timeout;
+  /** The latest write of the mark. */
+  write?: Promise<void>;
+}
+
 /** What an executor deployed and uploaded: each runtime (by memory) and bundle (by hash) once. */
 export class Deployments {
   /** Runtimes deployed, by memory (MB). */
   private readonly runtimes = new Map<number, Tracked<RuntimeInfo>>();
   /** Function bundles uploaded or being uploaded, by content hash. */
   private readonly bundles = new Map<string, { key: string; upload: Tracked<void> }>();
+  private alive: AliveMarks | undefined;
 
   constructor(
     private readonly config: LoadedConfig,
     private readonly executorId: string,
     private readonly log: Logger,
+    private readonly aliveEveryMs = ALIVE_EVERY_MS,
   ) {}
+
+  /**
+   * Once the executor stores a bundle, its `alive` mark is rewritten every `aliveEveryMs` until
+   * `stop()`: however long it idles, its folder holds a recent object, and `lithops clean` (which
+   * removes only executors with none) leaves its bundles alone.
+   */
+  private keepAlive(storage: StorageBackend): void {
+    if (this.alive) return;
+    const key = keys.alive(this.config.lithops.jobs_prefix, this.executorId);
+    const alive: AliveMarks = {
+      timer: setInterval(() => {
+        alive.write = storage
+          .putObject(storage.bucket, key, Buffer.from(new Date().toISOString()))
+          .catch(() => {
+            // A missed mark only matters after a whole --older-than age of them.
+          });
+      }, this.aliveEveryMs),
+    };
+    alive.timer.unref();
+    this.alive = alive;
+  }
+
+  /** Stops the `alive` marks (before the executor's data is cleaned, so none is written after). */
+  async stop(): Promise<void> {
+    if (!this.alive) return;
+    clearInterval(this.alive.timer);
+    await this.alive.write;
+    this.alive = undefined;
+  }
 
   runtime(b: Backends, memoryMb: number): Tracked<RuntimeInfo> {
     let r = this.runtimes.get(memoryMb);
@@ -123,6 +163,7 @@ export class Deployments {
       const upload = b.storage.putObject(b.storage.bucket, key, shipped.code);
       e = { key, upload: track(upload, () => this.bundles.delete(shipped.sha256)) };
       this.bundles.set(shipped.sha256, e);
+      this.keepAlive(b.storage);
     }
     return e;
   }

@@ -423,6 +423,7 @@ export class FunctionExecutor implements AsyncDisposable {
       return;
     }
     await stopJobs(b, this.jobs, this.closeGraceSec, this.log);
+    await this.deployments.stop();
     if (this.config.lithops.data_cleaner) {
       try {
         await this.clean({ force: true, cleanFn: true });

@@ -2,6 +2,8 @@
 export const keys = {
   funcBundle: (prefix: string, executorId: string, sha256: string) =>
     `${prefix}/${executorId}/${sha256}.func.mjs`,
+  /** Rewritten by an open executor that stored data, so `lithops clean` sees it as active. */
+  alive: (prefix: string, executorId: string) => `${prefix}/${executorId}/alive`,
   jobFolder: (prefix: string, jobKey: string) => `${prefix}/${jobKey}/`,
   callData: (prefix: string, jobKey: string) => `${prefix}/${jobKey}/aggdata.bin`,
   status: (prefix: string, jobKey: string, callId: string) => `${prefix}/${jobKey}/${callId}/status.json`,
