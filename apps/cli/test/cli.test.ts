@@ -1,6 +1,17 @@
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { FunctionExecutor } from '@lithops/core';
+import { fileURLToPath } from 'node:url';
+import { FunctionExecutor, Storage } from '@lithops/core';
+import { ensureRedis } from '@lithops/testkit';
 import { describe, expect, it } from 'vitest';
 import { lithops, lithopsOnTerminal, localConfig, tempProject } from './run-cli.js';
 
@@ -267,6 +278,60 @@ describe('lithops clean', () => {
       const r = lithops(['clean', ...args], dir);
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(message);
+    }
+  });
+});
+
+describe('lithops clean on redis storage', () => {
+  it('removes the data of an executor idle for over the age and keeps that of an open one', async () => {
+    // The project folder sits in this package, so the config's `storage: redis` resolves
+    // @lithops/redis from its node_modules, as in a user's project that installed it.
+    const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.tmp-cli-redis-'));
+    const server = await ensureRedis();
+    const keyPrefix = `lithops-cli-test-${randomBytes(4).toString('hex')}`;
+    const config = {
+      lithops: { backend: 'localhost', storage: 'redis' },
+      redis: { host: server.host, port: server.port, key_prefix: keyPrefix, storage_bucket: 'storage' },
+      localhost: { worker_processes: 1 },
+    };
+    const file = join(dir, 'lithops.yaml');
+    writeFileSync(file, JSON.stringify(config));
+    const storage = await Storage.fromConfig({ config });
+    try {
+      await using running = new FunctionExecutor({ config });
+      await using gone = new FunctionExecutor({ config });
+      for (const fexec of [running, gone]) await fexec.storage.putCloudObject('data of the executor');
+      const keysOf = async (id: string) => {
+        const out: string[] = [];
+        for await (const k of storage.listKeys('storage', { prefix: `lithops.jobs/${id}` })) out.push(k);
+        return out;
+      };
+      const old = await keysOf(gone.executorId);
+      expect(old.length).toBeGreaterThan(0);
+      // Its objects were last written two hours ago (README: `<prefix>:{<bucket>}:mtime` holds the times).
+      const redis = storage.getClient() as {
+        hset(key: string, ...args: (string | number)[]): Promise<number>;
+      };
+      const twoHoursAgo = Date.now() - 2 * 3_600_000;
+      await redis.hset(`${keyPrefix}:{storage}:mtime`, ...old.flatMap((k) => [k, twoHoursAgo]));
+      const kept = await keysOf(running.executorId);
+
+      const r = lithops(['clean', '--config', file], dir);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain(
+        `Removed ${old.length} objects of 1 executors with no activity for 1h under redis://storage/lithops.jobs/`,
+      );
+      expect(await keysOf(gone.executorId)).toEqual([]);
+      expect(await keysOf(running.executorId)).toEqual(kept);
+
+      const all = lithops(['clean', '--all', '--yes', '--config', file], dir);
+      expect(all.stdout).toContain(`Removed ${kept.length} objects under redis://storage/lithops.jobs/`);
+      expect(await keysOf(running.executorId)).toEqual([]);
+    } finally {
+      await storage.deleteBucket('storage').catch(() => {});
+      await storage.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
