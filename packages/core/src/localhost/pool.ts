@@ -155,15 +155,15 @@ function joinInvocation(inv: Invocation, next: Invocation): boolean {
   const x = a.inline.calls;
   const y = b.inline.calls;
   if (x.buffer !== y.buffer || x.byteOffset + x.byteLength !== y.byteOffset) return false;
-  inv.payload = {
-    ...a,
-    calls: a.calls.concat(b.calls),
-    inline: {
-      calls: new Uint8Array(x.buffer, x.byteOffset, x.byteLength + y.byteLength),
-      extraArgs: a.inline.extraArgs,
-    },
+  // The first join makes the payload the pool's own; later ones extend it in place.
+  const own = inv.ends.length > 1 ? a : { ...a, calls: a.calls.slice() };
+  for (const c of b.calls) own.calls.push(c);
+  own.inline = {
+    calls: new Uint8Array(x.buffer, x.byteOffset, x.byteLength + y.byteLength),
+    extraArgs: a.inline.extraArgs,
   };
-  inv.ends.push(inv.payload.calls.length);
+  inv.payload = own;
+  inv.ends.push(own.calls.length);
   return true;
 }
 
@@ -410,7 +410,11 @@ export class ProcessPool {
         conn.units -= freed;
         if (inv.reported.size === inv.payload.calls.length)
           conn.inflight.splice(conn.inflight.indexOf(inv), 1);
-        if (freed > 0) this.pump();
+        // Only this thread's room changed: nothing to send unless it can take more.
+        if (freed > 0) {
+          if (this.queue.size > 0 ? this.room(conn, this.depth()) > 0 : conn.inflight.length === 0)
+            this.pump();
+        }
       }
     } else if (m.t === 'skipped') {
       const i = conn.inflight.findIndex((x) => x.seq === m.seq);
@@ -571,6 +575,16 @@ export class ProcessPool {
     if (!conn.closed) conn.socket.write(conn.writer.encode(m));
   }
 
+  /** Invocations a thread can take now (refilled in halves: a few large messages, not many small). */
+  private room(conn: Conn, depth: number): number {
+    return depth === FAST_DEPTH && conn.units > FAST_DEPTH / 2 ? 0 : depth - conn.units;
+  }
+
+  /** Invocations sent ahead to a thread: many when calls are short. */
+  private depth(): number {
+    return this.avgCallMs < FAST_CALL_MS ? FAST_DEPTH : PIPELINE_DEPTH;
+  }
+
   /** A connected thread for this heap limit with room for more, asking processes to start one. */
   private pick(memoryMb: number, room: Map<Conn, number>, depth: number): Conn | undefined {
     let best: Conn | undefined;
@@ -587,8 +601,7 @@ export class ProcessPool {
       if (conn.closed || conn.verdict) continue;
       let r = room.get(conn);
       if (r === undefined) {
-        // Refill in halves, so a busy thread gets a few large messages rather than many small ones.
-        r = depth === FAST_DEPTH && conn.units > FAST_DEPTH / 2 ? 0 : depth - conn.units;
+        r = this.room(conn, depth);
         room.set(conn, r);
       }
       if (r > bestRoom) {
@@ -604,7 +617,7 @@ export class ProcessPool {
       this.updateRefs();
       return;
     }
-    const depth = this.avgCallMs < FAST_CALL_MS ? FAST_DEPTH : PIPELINE_DEPTH;
+    const depth = this.depth();
     const room = new Map<Conn, number>();
     const batches = new Map<Conn, Invocation[]>();
     for (const memoryMb of this.queue.limits()) {
