@@ -200,6 +200,29 @@ try {
     expect(quiet.out).not.toContain('[lithops] INFO');
   });
 
+  it("a function shipped by source fails with a remote stack naming the user's own file and line", async () => {
+    const r = await run(`${SCRIPT_HEAD}
+try {
+  const fs = await fexec.map(
+    (x) => {
+      const y = x + 1;
+      throw new Error('boom ' + y);
+    },
+    [1],
+  );
+  await fexec.getResult(fs, { showProgressbar: false });
+} catch (e) {
+  console.log(e.stack);
+} finally {
+  await fexec.close();
+}
+`);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain('Error: boom 2');
+    // The throw is on line 9 of the script (SCRIPT_HEAD is 3 lines), at "new Error".
+    expect(r.out).toMatch(/at default \(\/.+\/script\.mjs:9:13\)/);
+  });
+
   it('reads the config file named by LITHOPS_CONFIG_FILE', async () => {
     const cfgDir = mkdtempSync(join(here, '.tmp-lifecycle-'));
     tempDirs.push(cfgDir);

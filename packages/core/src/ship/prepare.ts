@@ -106,6 +106,6 @@ async function prepare(fn: Function, opts: ShipOptions): Promise<ShippedFunction
   }
   const { names, source, wrapped } = await capturedNames(fn);
   if (names.length > 0) throw closureError(fn, names, file && isEntryScript(file) ? 'entry' : 'closure');
-  const code = Buffer.from(moduleFromSource(fn, source, wrapped));
+  const code = Buffer.from(moduleFromSource(fn, source, wrapped, loc));
   return { code, sha256: sha256(code), name, origin: file ? `${file} (by source)` : 'source' };
 }

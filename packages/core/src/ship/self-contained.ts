@@ -1,4 +1,6 @@
 import { LithopsError } from '../errors.js';
+import type { FunctionLocation } from './locate.js';
+import { sourceMapComment } from './source-map.js';
 
 /** Helpers that transpilers inject into function bodies; the worker defines them. */
 const INJECTED_HELPERS = [
@@ -51,8 +53,17 @@ export function closureError(fn: Function, names: string[], why: 'closure' | 'en
   );
 }
 
-/** ES module source that default-exports a self-contained function. */
-export function moduleFromSource(fn: Function, source: string, wrapped: boolean): string {
-  const expr = wrapped ? `({${source}})[${JSON.stringify(fn.name)}]` : `(${source})`;
-  return `export default ${expr};\n`;
+/**
+ * ES module source that default-exports a self-contained function, with a source map back to
+ * the function's own file when it is plain JavaScript on disk.
+ */
+export function moduleFromSource(
+  fn: Function,
+  source: string,
+  wrapped: boolean,
+  loc?: FunctionLocation,
+): string {
+  const prefix = wrapped ? 'export default ({' : 'export default (';
+  const suffix = wrapped ? `})[${JSON.stringify(fn.name)}];\n` : ');\n';
+  return `${prefix}${source}${suffix}${sourceMapComment(prefix, source, loc)}`;
 }
