@@ -84,7 +84,7 @@ console.log('done');
         Array.from({ length: 4 }, () =>
           run(
             `${SCRIPT_HEAD}
-console.log(JSON.stringify(await fexec.getResult(await fexec.map((x) => x + 1, [1, 2, 3, 4]))));
+console.log(JSON.stringify(await fexec.getResult(await fexec.map((x) => x + 1, [1, 2, 3, 4]), { showProgressbar: false })));
 process.exit(0);
 `,
             { untilClosed: true },
@@ -184,7 +184,9 @@ try {
     const info = await run(script, { env: { LITHOPS_LOG_LEVEL: 'info' } });
     expect(info.code, info.out).toBe(0);
     expect(info.out).toContain('[2,3,4]');
-    expect(info.out).toMatch(/\[lithops\] INFO ExecutorID \w+ - compute: localhost \(localhost\); storage: localhost/);
+    expect(info.out).toMatch(
+      /\[lithops\] INFO ExecutorID \w+ - compute: localhost \(localhost\); storage: localhost/,
+    );
     expect(info.out).toMatch(/JobID M000 - .*\(\): 3 calls in 2 invocations \(chunksize 2/);
     expect(info.out).toContain('Getting results from 3 calls');
     expect(info.out).toMatch(/Cleaning temporary data: \d+ objects/);

@@ -53,7 +53,9 @@ describe('a third-party backend monitored through storage', () => {
   it('fails a call whose worker vanished after starting with WORKER_LOST, not a hang', async () => {
     const fexec = executor({ kill_call: '00001' });
     try {
-      const fs = await fexec.map(jobs.double, [1, 2, 3], { timeout: 1 });
+      // The timeout guards a hang (a loaded machine may take seconds to start a call); the
+      // killed call is lost timeout + 10 s after it started.
+      const fs = await fexec.map(jobs.double, [1, 2, 3], { timeout: 5 });
       const out = await fexec.getResult(fs, { throwExcept: false, timeout: 60 });
       expect(out[0]).toBe(2);
       expect(out[2]).toBe(6);

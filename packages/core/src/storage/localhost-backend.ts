@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { threadId } from 'node:worker_threads';
 import { LithopsError } from '../errors.js';
 import type {
   ByteRange,
@@ -106,7 +107,8 @@ export class LocalhostStorageBackend implements StorageBackend {
       throw e;
     }
     // Write to a temporary file and rename, so a reader never sees half an object.
-    const tmp = `${path}.lithops-tmp-${process.pid}-${++this.tmpSeq}`;
+    // Unique across processes, threads (each has its own backend) and this backend's own puts.
+    const tmp = `${path}.lithops-tmp-${process.pid}-${threadId}-${++this.tmpSeq}`;
     try {
       if (body instanceof Uint8Array) await fs.writeFile(tmp, body);
       else await pipeline(body, createWriteStream(tmp));
