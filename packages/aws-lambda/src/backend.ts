@@ -8,19 +8,21 @@ import {
   paginateListFunctions,
 } from '@aws-sdk/client-lambda';
 import {
-  type BackendLimits,
   buildRuntime,
-  type ComputeBackend,
   envHash,
+  type RuntimeRecord,
+  RuntimeStore,
+  workerConfig,
+} from '@lithops/core/internal';
+import {
+  type BackendLimits,
+  type ComputeBackend,
   type InvocationPayload,
   LithopsError,
   type Logger,
   type RuntimeInfo,
-  type RuntimeRecord,
   type RuntimeSpec,
-  RuntimeStore,
   type StorageBackend,
-  workerConfig,
 } from '@lithops/core/plugin';
 import { type AwsLambdaSection, LAMBDA_EVENT_PAYLOAD_BYTES } from './config.js';
 import { deployFunction, functionSettings, settingsDigest } from './deploy.js';

@@ -1,4 +1,5 @@
-import { serverlessSectionShape, z } from '@lithops/core/plugin';
+import { serverlessSectionShape } from '@lithops/core/internal';
+import { z } from '@lithops/core/plugin';
 
 /** Lambda's ceilings: 15 minutes, 10 GB of memory, 256 KB for an asynchronous invoke payload. */
 export const LAMBDA_MAX_TIMEOUT_SEC = 900;

@@ -1,4 +1,5 @@
-import { awsClientSettings, defineComputeBackend } from '@lithops/core/plugin';
+import { awsClientSettings } from '@lithops/core/internal';
+import { defineComputeBackend } from '@lithops/core/plugin';
 import { AwsLambdaBackend } from './backend.js';
 import { lambdaClient } from './client.js';
 import { awsLambdaSectionSchema } from './config.js';

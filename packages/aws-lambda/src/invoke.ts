@@ -1,7 +1,8 @@
 import { Agent as HttpAgent, type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
 import { Agent as HttpsAgent, request as requestTls } from 'node:https';
 import { type LambdaClient, LambdaServiceException } from '@aws-sdk/client-lambda';
-import type { InvocationPayload, InvokeTarget, RuntimeInfo } from '@lithops/core/plugin';
+import type { InvokeTarget } from '@lithops/core/internal';
+import type { InvocationPayload, RuntimeInfo } from '@lithops/core/plugin';
 import { lambdaError } from './errors.js';
 
 /** What a deployed runtime's `meta` holds: enough to invoke it from anywhere (no secrets). */

@@ -6,14 +6,12 @@ import {
   ListFunctionsCommand,
   waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
+import { InvocationSender, isThrottle, zipFiles } from '@lithops/core/internal';
 import {
   type InvocationPayload,
-  InvocationSender,
-  isThrottle,
   LithopsError,
   type RuntimeInfo,
   type StorageBackend,
-  zipFiles,
 } from '@lithops/core/plugin';
 import { type FakeLambda, startFakeLambda } from '@lithops/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -14,12 +14,8 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import {
-  rangeHeader,
-  S3CompatibleBackend,
-  type S3CompatibleOptions,
-  type S3Protocol,
-} from '@lithops/core/plugin';
+import { S3CompatibleBackend, type S3CompatibleOptions, type S3Protocol } from '@lithops/core/internal';
+import { rangeHeader } from '@lithops/core/plugin';
 
 const NAME = 'aws_s3';
 

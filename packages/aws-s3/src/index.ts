@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { awsClientSettings, defineStorageBackend } from '@lithops/core/plugin';
+import { awsClientSettings } from '@lithops/core/internal';
+import { defineStorageBackend } from '@lithops/core/plugin';
 import { AwsS3Backend } from './backend.js';
 import { awsS3SectionSchema } from './config.js';
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { BlobServiceClient, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import { deleteEach, objectInfo, objectMeta } from '@lithops/core/internal';
 import {
   type ByteRange,
-  deleteEach,
   type ListEntry,
   type ListOptions,
   listPages,
@@ -11,8 +11,6 @@ import {
   type ObjectInfo,
   type ObjectMeta,
   type OpenedBody,
-  objectInfo,
-  objectMeta,
   rangeLength,
   readGuarded,
   resumableRead,

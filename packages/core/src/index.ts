@@ -26,6 +26,7 @@ export type { Iterdata } from './job/call-data.js';
 export { type CallStats, FuturesList, ResponseFuture } from './job/future.js';
 export { FutureState, type FutureStateName } from './job/job-state.js';
 export * from './plugin.js';
+export { createComputeBackend } from './serverless/compute.js';
 export { CloudObject } from './storage/cloud-object.js';
 export { createStorageBackend } from './storage/create.js';
 export { LocalhostStorageBackend } from './storage/localhost-backend.js';

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { Bucket, File, Storage } from '@google-cloud/storage';
+import { deleteEach, objectInfo, objectMeta } from '@lithops/core/internal';
 import {
   type ByteRange,
-  deleteEach,
   type ListEntry,
   type ListOptions,
   LithopsError,
@@ -10,8 +10,6 @@ import {
   mergeListPage,
   type ObjectMeta,
   type OpenedBody,
-  objectInfo,
-  objectMeta,
   readGuarded,
   resumableRead,
   type StorageBackend,

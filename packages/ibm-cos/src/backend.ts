@@ -1,10 +1,5 @@
-import {
-  type OpenedBody,
-  rangeHeader,
-  S3CompatibleBackend,
-  type S3CompatibleOptions,
-  type S3Protocol,
-} from '@lithops/core/plugin';
+import { S3CompatibleBackend, type S3CompatibleOptions, type S3Protocol } from '@lithops/core/internal';
+import { type OpenedBody, rangeHeader } from '@lithops/core/plugin';
 import type COS from 'ibm-cos-sdk';
 
 const NAME = 'ibm_cos';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type CallEvent, EventMonitor, LithopsError } from '@lithops/core/plugin';
+import { EventMonitor } from '@lithops/core/internal';
+import { type CallEvent, LithopsError } from '@lithops/core/plugin';
 import { testBackendContext } from '@lithops/testkit';
 import { describe, expect, it } from 'vitest';
 import rabbitmq, { queueName, RabbitmqMonitor, rabbitmqSectionSchema, rabbitmqSink } from '../src/index.js';

@@ -7,7 +7,7 @@ import { callIdOf } from '../worker/keys.js';
  * An invocation whose payload was over the backend's limit: the payload itself is in storage.
  * It is still a valid `InvocationPayload` (no calls), so any backend forwards it unchanged.
  */
-export type PayloadRef = InvocationPayload & {
+type PayloadRef = InvocationPayload & {
   payloadKey: string;
   /** Indexes [first, end) of its calls, so a worker that cannot read the payload can fail them. */
   callRange: readonly [from: number, to: number];

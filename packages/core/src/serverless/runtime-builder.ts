@@ -10,7 +10,7 @@ import { bundleCacheDir } from '../util/paths.js';
 import { zipFiles } from './zip.js';
 
 /** Name of the handler in a built runtime: `index.js`'s `handler` export. */
-export const RUNTIME_HANDLER = 'index.handler';
+const RUNTIME_HANDLER = 'index.handler';
 /** Bump when the layout of built runtimes changes, so cached builds are not reused. */
 const BUILDER_VERSION = 1;
 
@@ -65,12 +65,7 @@ export function envHash(env: Readonly<Record<string, string>>): string {
 }
 
 /** The runtime key: content + Node major + memory + env hash. */
-export function runtimeKey(
-  codeSha256: string,
-  nodeMajor: number,
-  memoryMb: number,
-  envDigest: string,
-): string {
+function runtimeKey(codeSha256: string, nodeMajor: number, memoryMb: number, envDigest: string): string {
   return sha256(JSON.stringify([codeSha256, nodeMajor, memoryMb, envDigest])).slice(0, 20);
 }
 

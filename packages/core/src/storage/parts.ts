@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 
 /** Default part size for multipart uploads: S3's minimum is 5 MiB, and 8 MiB × 10,000 parts is 80 GiB. */
-export const DEFAULT_PART_SIZE = 8 * 2 ** 20;
+const DEFAULT_PART_SIZE = 8 * 2 ** 20;
 
 /**
  * Splits a body into parts of exactly `partSize` bytes (the last one may be shorter; an empty body
