@@ -8,7 +8,7 @@ import {
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
-import { zipFiles } from '@lithops/core/plugin';
+import { zipFiles } from '@lithops/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeLambda, startFakeLambda } from '../src/index.js';
 
