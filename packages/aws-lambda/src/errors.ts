@@ -16,6 +16,7 @@ const CODES: Record<string, LithopsErrorCode> = {
   ServiceException: 'UNAVAILABLE',
   ResourceNotReadyException: 'UNAVAILABLE',
   ResourceConflictException: 'UNAVAILABLE',
+  TimeoutError: 'UNAVAILABLE',
 };
 
 const HINTS: Partial<Record<LithopsErrorCode, string>> = {

@@ -80,29 +80,70 @@ function serviceError(status: number, headers: IncomingHttpHeaders, text: string
   });
 }
 
-/** Reads a response to its end; of an error response, the first `MAX_ERROR_BODY` bytes. */
-function finish(res: IncomingMessage): Promise<{ activationId: string }> {
+/** A response read to its end: of an error response, the first `MAX_ERROR_BODY` bytes. */
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+function readAnswer(res: IncomingMessage): Promise<Answer> {
   const status = res.statusCode ?? 0;
   return new Promise((resolve, reject) => {
     res.once('error', reject);
-    if (status >= 200 && status < 300) {
-      const id = res.headers['x-amzn-requestid'];
-      res.once('end', () => resolve({ activationId: typeof id === 'string' ? id : '' }));
-      res.resume();
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
-    res.on('data', (c: Buffer) => {
-      if (size < MAX_ERROR_BODY) chunks.push(c);
-      size += c.length;
-    });
-    res.once('end', () => {
-      const text = Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY).toString('utf8');
-      reject(serviceError(status, res.headers, text));
-    });
+    if (status >= 200 && status < 300) res.resume();
+    else {
+      res.on('data', (c: Buffer) => {
+        if (size < MAX_ERROR_BODY) chunks.push(c);
+        size += c.length;
+      });
+    }
+    res.once('end', () =>
+      resolve({
+        status,
+        headers: res.headers,
+        text: Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY).toString('utf8'),
+      }),
+    );
   });
 }
+
+/** How long an Invoke may take, in ms: the whole exchange, and with no byte either way. */
+export interface InvokeTimeouts {
+  /** From sending the request to the end of the answer. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** A connection silent this long (connecting included) fails. Default 30 s. */
+  socketTimeoutMs?: number;
+}
+
+/**
+ * An Invoke that got no (complete) answer in time. Not sent again: Lambda may have queued the
+ * event already (its 202 lost on the way), and a second send could run the calls twice; the
+ * calls fail with `UNAVAILABLE` instead, as any other failure of an accepted-or-not invoke.
+ */
+function invokeTimeout(kind: 'request' | 'socket', ms: number): Error {
+  const what = kind === 'request' ? 'no complete answer' : 'no data on the connection';
+  return Object.assign(
+    new Error(
+      `${what} within ${ms} ms (${kind} timeout); the event may have been accepted, so it is not sent again`,
+    ),
+    { name: 'TimeoutError', code: 'ETIMEDOUT' },
+  );
+}
+
+/** Errors Lambda answers a request signed at a skewed time with (those the SDK corrects). */
+const CLOCK_SKEW_ERRORS = new Set([
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'RequestExpired',
+  'RequestInTheFuture',
+  'RequestTimeTooSkewed',
+  'AuthFailure',
+]);
+/** A correction this large makes a request refused for its signing time worth one more try. */
+const SKEW_RETRY_MS = 240_000;
 
 /**
  * Sends invocations as `Event` (asynchronous): Lambda queues them and answers 202 at once. Used
@@ -119,10 +160,16 @@ export class LambdaEventInvoker implements InvokeTarget {
   readonly name = 'aws_lambda';
   private target: Promise<Target> | undefined;
 
+  private readonly requestTimeoutMs: number;
+  private readonly socketTimeoutMs: number;
+
   constructor(
     private readonly client: LambdaClient,
-    private readonly o: { maxSockets?: number } = {},
-  ) {}
+    private readonly o: { maxSockets?: number } & InvokeTimeouts = {},
+  ) {
+    this.requestTimeoutMs = o.requestTimeoutMs ?? 60_000;
+    this.socketTimeoutMs = o.socketTimeoutMs ?? 30_000;
+  }
 
   private resolve(): Promise<Target> {
     if (this.target) return this.target;
@@ -187,28 +234,90 @@ export class LambdaEventInvoker implements InvokeTarget {
         },
         body,
       };
-      const signed = await t.signer.sign(unsigned, {
-        signingDate: new Date(Date.now() + (this.client.config.systemClockOffset ?? 0)),
-      });
-      const res = await new Promise<IncomingMessage>((resolve, reject) => {
-        const req = (t.protocol === 'http:' ? request : requestTls)(
-          {
-            agent: t.agent,
-            method: 'POST',
-            hostname: t.hostname,
-            port: t.port,
-            path: signed.path,
-            headers: signed.headers,
-          },
-          resolve,
-        );
-        req.once('error', reject);
-        req.end(body);
-      });
-      return await finish(res);
+      for (let attempt = 0; ; attempt++) {
+        const sentAt = Date.now();
+        const signed = await t.signer.sign(unsigned, {
+          signingDate: new Date(sentAt + (this.client.config.systemClockOffset ?? 0)),
+        });
+        const answer = await this.exchange(t, signed, body);
+        const corrected = this.sampleClock(answer.headers, sentAt);
+        if (answer.status >= 200 && answer.status < 300) {
+          const id = answer.headers['x-amzn-requestid'];
+          return { activationId: typeof id === 'string' ? id : '' };
+        }
+        const err = serviceError(answer.status, answer.headers, answer.text);
+        // Refused for a clock we just corrected: signed again with it, once (nothing was queued).
+        if (attempt === 0 && corrected && CLOCK_SKEW_ERRORS.has(err.name)) continue;
+        throw err;
+      }
     } catch (e) {
       throw lambdaError(e, `Invoking ${functionName}`);
     }
+  }
+
+  /** Sends one signed request and reads its answer, within the request and socket timeouts. */
+  private exchange(t: Target, signed: SignableRequest, body: Buffer): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
+      let settled = false;
+      const settle = (e: Error | undefined, answer?: Answer) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        if (e) {
+          req.destroy();
+          reject(e);
+        } else resolve(answer!);
+      };
+      // A timer may fire right after the event loop was held up (timers run before I/O is read):
+      // the answer that came meanwhile is read first (setImmediate runs after the I/O poll).
+      const expire = (kind: 'request' | 'socket', ms: number) =>
+        setImmediate(() => {
+          if (kind === 'socket' && Date.now() - lastData < ms) return;
+          settle(invokeTimeout(kind, ms));
+        });
+      let lastData = Date.now();
+      const deadline = setTimeout(() => expire('request', this.requestTimeoutMs), this.requestTimeoutMs);
+      const req = (t.protocol === 'http:' ? request : requestTls)(
+        {
+          agent: t.agent,
+          method: 'POST',
+          hostname: t.hostname,
+          port: t.port,
+          path: signed.path,
+          headers: signed.headers,
+          timeout: this.socketTimeoutMs,
+        },
+        (res) => {
+          lastData = Date.now();
+          res.on('data', () => {
+            lastData = Date.now();
+          });
+          readAnswer(res).then(
+            (a) => settle(undefined, a),
+            (e: Error) => settle(e),
+          );
+        },
+      );
+      req.on('timeout', () => expire('socket', this.socketTimeoutMs));
+      req.once('error', (e) => settle(e));
+      req.end(body);
+    });
+  }
+
+  /**
+   * As the SDK's signer does with every answer: the server's clock (its `Date` header) sets the
+   * client's clock offset, which signs the next requests (SDK commands' too). Returns whether it
+   * moved by over 4 minutes (either way: the SDK retries only when the new offset is that large).
+   */
+  private sampleClock(headers: IncomingHttpHeaders, sentAt: number): boolean {
+    const server = Date.parse(headers.date ?? '');
+    const now = Date.now();
+    // An answer from a cache (Age), or one that took over 15 minutes, says nothing of the clock.
+    if (Number.isNaN(server) || headers.age !== undefined || now - sentAt > 900_000) return false;
+    const before = this.client.config.systemClockOffset ?? 0;
+    const offset = server - now;
+    this.client.config.systemClockOffset = offset;
+    return Math.abs(offset - before) >= SKEW_RETRY_MS;
   }
 
   /** Closes the keep-alive sockets. */

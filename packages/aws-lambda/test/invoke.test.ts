@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
 import {
   CreateFunctionCommand,
   LambdaClient,
@@ -16,7 +17,7 @@ import {
 import { type FakeLambda, startFakeLambda } from '@lithops/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaClient } from '../src/client.js';
-import { LambdaEventInvoker } from '../src/invoke.js';
+import { type InvokeTimeouts, LambdaEventInvoker } from '../src/invoke.js';
 
 const FN = 'lithops-invoke-test';
 const SESSION_TOKEN = 'session-token-7c1e-not-for-errors';
@@ -58,17 +59,22 @@ async function rejection(p: Promise<unknown>): Promise<LithopsError> {
 describe('Event invocations (LambdaEventInvoker) against the fake Lambda', () => {
   let fake: FakeLambda;
   const open: { close(): void }[] = [];
-  const invoker = (credentials: FakeLambda['credentials'] & { sessionToken?: string }, endpoint?: string) => {
+  const connect = (
+    credentials: FakeLambda['credentials'] & { sessionToken?: string },
+    endpoint?: string,
+    timeouts: InvokeTimeouts = {},
+  ) => {
     const client = lambdaClient({ region: 'us-east-1', endpoint: endpoint ?? fake.endpoint, credentials });
-    const inv = new LambdaEventInvoker(client);
+    const inv = new LambdaEventInvoker(client, timeouts);
     open.push({
       close: () => {
         inv.close();
         client.destroy();
       },
     });
-    return inv;
+    return { client, inv };
   };
+  const invoker = (...a: Parameters<typeof connect>) => connect(...a).inv;
   const invokes = () => fake.calls.filter((c) => c.api === 'Invoke');
 
   beforeAll(async () => {
@@ -173,6 +179,113 @@ describe('Event invocations (LambdaEventInvoker) against the fake Lambda', () =>
     expect(e.code).toBe('INTERNAL');
     expect(e.message).toMatch(/ECONNREFUSED/);
     expect(isThrottle(e)).toBe(false);
+  });
+
+  it('learns the clock offset from the Date header of an answer, as the SDK does', async () => {
+    const { client, inv } = connect(fake.credentials);
+    const statuses = () => fake.calls.map((c) => c.status);
+    try {
+      // Lambda's clock is 10 minutes ahead: the first request is refused as expired, its answer's
+      // Date sets the offset, and the request signed again with it is accepted.
+      fake.setClockSkew(10 * 60_000);
+      fake.resetRecords();
+      await inv.invoke(runtime(), payload('C1'));
+      expect(statuses()).toEqual([403, 202]);
+      expect(Math.abs(client.config.systemClockOffset - 10 * 60_000)).toBeLessThan(60_000);
+      await inv.invoke(runtime(), payload('C2'));
+      expect(statuses()).toEqual([403, 202, 202]);
+      // Back in step: the request signed 10 minutes ahead is "not yet current", then corrected.
+      fake.setClockSkew(0);
+      fake.resetRecords();
+      await inv.invoke(runtime(), payload('C3'));
+      expect(statuses()).toEqual([403, 202]);
+      expect(Math.abs(client.config.systemClockOffset)).toBeLessThan(60_000);
+    } finally {
+      fake.setClockSkew(0);
+    }
+  });
+});
+
+describe('an Invoke that gets no answer fails in bounded time, and is not sent again', () => {
+  const servers: Server[] = [];
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  /** A TCP server that accepts connections and then does `onConnection` (or nothing at all). */
+  const serve = async (onConnection: (s: Socket) => void = () => {}) => {
+    const server = createServer((s) => {
+      connections++;
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => sockets.delete(s));
+      s.resume();
+      onConnection(s);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  };
+  const sender = (endpoint: string, timeouts: InvokeTimeouts) => {
+    const client = lambdaClient({
+      region: 'us-east-1',
+      endpoint,
+      credentials: { accessKeyId: 'AKIDTIMEOUTTEST', secretAccessKey: 'secret-of-the-timeout-test' },
+    });
+    const inv = new LambdaEventInvoker(client, timeouts);
+    const s = new InvocationSender(inv, {
+      runtime: runtime(),
+      storage: {} as StorageBackend,
+      base: payload('H1'),
+      offsets: [0, 4],
+      count: 1,
+      chunksize: 1,
+      maxPayloadBytes: 256 * 1024,
+    });
+    return {
+      send: () => s.send(0),
+      close: () => {
+        inv.close();
+        client.destroy();
+      },
+    };
+  };
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    for (const server of servers) await new Promise((r) => server.close(r));
+  });
+
+  it('a connection that accepts and never answers: UNAVAILABLE by the socket timeout', async () => {
+    const endpoint = await serve();
+    connections = 0;
+    const s = sender(endpoint, { socketTimeoutMs: 300, requestTimeoutMs: 600_000 });
+    try {
+      const e = await rejection(s.send());
+      expect(e.code).toBe('UNAVAILABLE');
+      expect(e.message).toMatch(
+        /^\[lithops\] \[aws_lambda\] Invoking lithops-invoke-test failed: TimeoutError: no data on the connection within 300 ms \(socket timeout\); the event may have been accepted, so it is not sent again/,
+      );
+      expect(isThrottle(e)).toBe(false);
+      expect(connections).toBe(1);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('an answer that trickles and never ends: UNAVAILABLE by the request timeout', async () => {
+    const endpoint = await serve((sock) => {
+      sock.write('HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n');
+      const tick = setInterval(() => sock.write('1\r\nx\r\n'), 50);
+      sock.on('close', () => clearInterval(tick));
+    });
+    connections = 0;
+    const s = sender(endpoint, { socketTimeoutMs: 600_000, requestTimeoutMs: 700 });
+    try {
+      const e = await rejection(s.send());
+      expect(e.code).toBe('UNAVAILABLE');
+      expect(e.message).toContain('no complete answer within 700 ms (request timeout)');
+      expect(connections).toBe(1);
+    } finally {
+      s.close();
+    }
   });
 });
 

@@ -27,6 +27,8 @@ export interface FakeLambdaStartOptions {
    * `InProgress` (invocations run the old code and config; other updates get 409). Default 500 ms.
    */
   stateDelayMs?: number;
+  /** How far the fake's clock is ahead of this machine's (negative: behind), in ms. Default 0. */
+  clockSkewMs?: number;
   /** Port to listen on (default: any free one). */
   port?: number;
   /**
@@ -59,6 +61,11 @@ export interface FakeLambda {
   throttleNext(n: number): void;
   /** Kills sandboxes busy with an invocation now (a crash mid-call); returns how many. */
   killBusy(): number;
+  /**
+   * Moves the fake's clock `ms` ahead of this machine's (negative: behind): it checks signing
+   * times against it and sends it in every answer's `Date` header, as AWS does.
+   */
+  setClockSkew(ms: number): void;
   /** While on, function updates stay `InProgress` (so a second update surely overlaps one). */
   holdUpdates(on: boolean): void;
   /** Lines printed by a function's sandboxes (all functions when no name is given). */
@@ -115,6 +122,7 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
   const knownKeys = new Map(
     [credentials, ...(o.knownCredentials ?? [])].map((c) => [c.accessKeyId, c.secretAccessKey]),
   );
+  let clockSkewMs = o.clockSkewMs ?? 0;
   const service = new FakeLambdaService({
     region,
     concurrency: o.concurrency,
@@ -143,7 +151,7 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
       json(res, status, out, headers);
     };
     try {
-      verifySigV4(req, raw, region, knownKeys);
+      verifySigV4(req, raw, region, knownKeys, Date.now() + clockSkewMs);
       const body = raw.toString('utf8');
       const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       if (FUNCTIONS.test(path) && method === 'POST') {
@@ -335,6 +343,8 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
   }
 
   const server = createServer((req, res) => {
+    res.sendDate = false;
+    res.setHeader('date', new Date(Date.now() + clockSkewMs).toUTCString());
     route(req, res).catch((e: unknown) => {
       const err = e instanceof LambdaApiError ? e : new LambdaApiError(500, 'ServiceException', String(e));
       if (!res.headersSent)
@@ -366,6 +376,9 @@ export async function startFakeLambda(o: FakeLambdaStartOptions = {}): Promise<F
     throttleNext: (n) => service.throttleNext(n),
     killBusy: () => service.killBusy(),
     holdUpdates: (on) => service.holdUpdates(on),
+    setClockSkew: (ms) => {
+      clockSkewMs = ms;
+    },
     logs: (name) => (name ? (service.logs.get(name) ?? []) : [...service.logs.values()].flat()),
     resetRecords: () => {
       service.resetRecords();

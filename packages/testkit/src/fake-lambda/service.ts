@@ -431,7 +431,8 @@ export class FakeLambdaService {
     const requestId = randomUUID();
     if (this.mode === 'acknowledge') return requestId;
     this.queue.push({ fn: f, requestId, payload, attempt: 0, enqueuedAt: Date.now() });
-    this.drain();
+    // As Lambda, the 202 goes out first: starting sandboxes waits until the answer is written.
+    setImmediate(() => this.drain());
     return requestId;
   }
 

@@ -8,8 +8,11 @@ export type KnownKeys = ReadonlyMap<string, string>;
 const AUTH =
   /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-/** How far a request's signing time may be from the service's clock, as AWS allows. */
-const MAX_SKEW_MS = 15 * 60_000;
+/** How far a request's signing time may be from the service's clock, as Lambda allows. */
+const MAX_SKEW_MS = 5 * 60_000;
+
+/** `20261204T171500Z`, as in `X-Amz-Date`. */
+const amzTime = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 
 const denied = (type: string, message: string, status = 403) => new LambdaApiError(status, type, message);
 
@@ -89,10 +92,17 @@ export function verifySigV4(
     );
   }
   const at = Date.UTC(+d[1]!, +d[2]! - 1, +d[3]!, +d[4]!, +d[5]!, +d[6]!);
-  if (Math.abs(at - now) > MAX_SKEW_MS) {
+  // Lambda's words for a request signed over 5 minutes before or after its clock.
+  if (at < now - MAX_SKEW_MS) {
     throw denied(
       'InvalidSignatureException',
-      `Signature expired: ${amzDate} is not within 15 minutes of ${new Date(now).toISOString()}.`,
+      `Signature expired: ${amzDate} is now earlier than ${amzTime(now - MAX_SKEW_MS)} (${amzTime(now)} - 5 min.)`,
+    );
+  }
+  if (at > now + MAX_SKEW_MS) {
+    throw denied(
+      'InvalidSignatureException',
+      `Signature not yet current: ${amzDate} is still later than ${amzTime(now + MAX_SKEW_MS)} (${amzTime(now)} + 5 min.)`,
     );
   }
   if (service !== 'lambda') {
