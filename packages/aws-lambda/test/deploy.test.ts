@@ -57,25 +57,20 @@ describe('deploying a runtime brings its function to the aws_lambda settings', (
   });
 
   it('a raised runtime_timeout reaches the function: a call longer than the old timeout succeeds', async () => {
-    const short = new FunctionExecutor({ config: env.config({ aws_lambda: { runtime_timeout: 3 } }) });
-    try {
-      const fs = await short.map(jobs.sleepThenEcho, [{ ms: 10, v: 'a' }], { timeout: 3 });
-      expect(await short.getResult(fs, { showProgressbar: false })).toEqual(['a']);
-    } finally {
-      await short.close();
-    }
-    const [name] = env.fake.service.functions.keys();
-    expect((await configuration(name!)).Timeout).toBe(3);
+    const first = await (await backend({ runtime_timeout: 3 })).deployRuntime(spec);
+    const name = metaOf(first).functionName;
+    expect((await configuration(name)).Timeout).toBe(3);
 
+    // Call timeouts guard hangs here: the call needs 5 s, over the old 3 s, and has 60.
     const mark = env.fake.calls.length;
-    const long = new FunctionExecutor({ config: env.config({ aws_lambda: { runtime_timeout: 12 } }) });
+    const fexec = new FunctionExecutor({ config: env.config({ aws_lambda: { runtime_timeout: 60 } }) });
     try {
-      const fs = await long.map(jobs.sleepThenEcho, [{ ms: 5000, v: 'b' }], { timeout: 12 });
-      expect(await long.getResult(fs, { showProgressbar: false })).toEqual(['b']);
+      const fs = await fexec.map(jobs.sleepThenEcho, [{ ms: 5000, v: 'b' }], { timeout: 60 });
+      expect(await fexec.getResult(fs, { showProgressbar: false })).toEqual(['b']);
     } finally {
-      await long.close();
+      await fexec.close();
     }
-    expect((await configuration(name!)).Timeout).toBe(12);
+    expect((await configuration(name)).Timeout).toBe(60);
     expect(since(mark).map((c) => [c.api, c.status])).toEqual([['UpdateFunctionConfiguration', 200]]);
     expect([...env.fake.service.functions.keys()]).toEqual([name]);
   });
