@@ -8,31 +8,65 @@ import type {
   RuntimeSpec,
 } from '../plugin/compute-backend.js';
 import { defineComputeBackend, SPEC_VERSION } from '../plugin/define.js';
+import { executorIdOf } from '../serverless/call-event-codec.js';
 import { bundleCacheDir } from '../util/paths.js';
 import { localhostSectionSchema } from './config.js';
 import { ProcessPool } from './pool.js';
+
+type StorageConfig = { raw: Record<string, unknown>; dir: string; source: string };
+
+/**
+ * A pool shared by the executors of this process that have the same localhost settings (size,
+ * storage config): 100 executors no longer start 100 pools. Each call event goes to the backend
+ * of the executor whose job it is (the executor id leads every job key).
+ */
+interface SharedPool {
+  pool: ProcessPool;
+  users: number;
+  owners: Map<string, LocalhostComputeBackend>;
+}
+const shared = new Map<string, SharedPool>();
+
+function acquirePool(size: number, storageConfig: StorageConfig): { key: string; entry: SharedPool } {
+  const key = JSON.stringify([size, storageConfig.dir, storageConfig.raw]);
+  let entry = shared.get(key);
+  if (!entry) {
+    const owners = new Map<string, LocalhostComputeBackend>();
+    const pool = new ProcessPool({
+      size,
+      init: { bundleDir: bundleCacheDir(), storageConfig },
+      onEvent: (e) => owners.get(executorIdOf(e.jobKey))?.emit(e),
+    });
+    pool.start();
+    entry = { pool, users: 0, owners };
+    shared.set(key, entry);
+  }
+  entry.users++;
+  return { key, entry };
+}
 
 /** Compute on this machine: a warm pool of worker processes running the shared worker runtime. */
 class LocalhostComputeBackend implements ComputeBackend {
   readonly name = 'localhost';
   readonly limits: BackendLimits;
   private listeners: ((e: CallEvent) => void)[] = [];
-  private readonly pool: ProcessPool;
+  private readonly key: string;
+  private readonly entry: SharedPool;
+  /** Executor ids that sent invocations through this backend. */
+  private readonly executors = new Set<string>();
+  private released = false;
 
-  constructor(size: number, storageConfig: { raw: Record<string, unknown>; dir: string; source: string }) {
+  constructor(size: number, storageConfig: StorageConfig) {
     this.limits = {
       maxWorkers: size,
       maxPayloadBytes: 256 * 2 ** 20,
       maxTimeoutSec: Number.POSITIVE_INFINITY,
     };
-    this.pool = new ProcessPool({
-      size,
-      init: { bundleDir: bundleCacheDir(), storageConfig },
-      onEvent: (e) => {
-        for (const l of this.listeners) l(e);
-      },
-    });
-    this.pool.start();
+    ({ key: this.key, entry: this.entry } = acquirePool(size, storageConfig));
+  }
+
+  emit(e: CallEvent): void {
+    for (const l of this.listeners) l(e);
   }
 
   async deployRuntime(spec: RuntimeSpec): Promise<RuntimeInfo> {
@@ -45,7 +79,11 @@ class LocalhostComputeBackend implements ComputeBackend {
   }
 
   async invoke(_runtime: RuntimeInfo, payload: InvocationPayload): Promise<{ activationId: string }> {
-    this.pool.submit(payload);
+    if (!this.executors.has(payload.executorId)) {
+      this.executors.add(payload.executorId);
+      this.entry.owners.set(payload.executorId, this);
+    }
+    this.entry.pool.submit(payload);
     return { activationId: `${payload.jobKey}/${payload.calls[0]?.callId ?? ''}` };
   }
 
@@ -62,16 +100,24 @@ class LocalhostComputeBackend implements ComputeBackend {
   }
 
   cancel(jobKey: string): void {
-    this.pool.cancel(jobKey);
+    this.entry.pool.cancel(jobKey);
   }
 
-  /** Stops the pool; running invocations get `graceMs` to finish. */
-  close(graceMs = 0): Promise<void> {
-    return this.pool.close(graceMs);
+  /**
+   * Leaves the pool; the last executor using it stops it (running invocations get `graceMs`).
+   * Calls of this executor still running in a pool others keep go on, unheard.
+   */
+  async close(graceMs = 0): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    for (const id of this.executors) if (this.entry.owners.get(id) === this) this.entry.owners.delete(id);
+    if (--this.entry.users > 0) return;
+    if (shared.get(this.key) === this.entry) shared.delete(this.key);
+    await this.entry.pool.close(graceMs);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.pool.close();
+    await this.close();
   }
 }
 
