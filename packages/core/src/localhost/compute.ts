@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { lithopsSectionSchema } from '../config/lithops-section.js';
 import type {
   BackendLimits,
   CallEvent,
@@ -10,6 +11,7 @@ import type {
 import { defineComputeBackend, SPEC_VERSION } from '../plugin/define.js';
 import { executorIdOf } from '../serverless/call-event-codec.js';
 import { bundleCacheDir } from '../util/paths.js';
+import type { StorageConfig } from '../worker/call-messages.js';
 import { localhostSectionSchema } from './config.js';
 import { ProcessPool } from './pool.js';
 
@@ -133,6 +135,8 @@ export const localhostCompute = defineComputeBackend({
       raw: { ...ctx.config },
       dir: ctx.configDir,
       source: 'the executor config',
+      // Validated here, where the config was validated already: each call thread skips it.
+      lithops: lithopsSectionSchema.parse(ctx.config.lithops ?? {}),
     });
   },
 });

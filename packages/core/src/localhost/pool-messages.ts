@@ -1,5 +1,6 @@
 import type { LithopsErrorCode } from '../errors.js';
 import type { InvocationPayload } from '../plugin/compute-backend.js';
+import type { StorageConfig } from '../worker/call-messages.js';
 import type { CallStatus, RemoteErrorData } from '../worker/status.js';
 
 /**
@@ -13,7 +14,7 @@ export interface PoolInit {
   procId: number;
   workerId: string;
   bundleDir: string;
-  storageConfig: { raw: Record<string, unknown>; dir: string; source: string };
+  storageConfig: StorageConfig;
   /** Where the client listens for its call threads. */
   socketPath: string;
   /** Proves to the client that a connection comes from its own pool. */

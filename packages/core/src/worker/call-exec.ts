@@ -69,7 +69,7 @@ export function loadFunction(path: string, sha256: string) {
  * is there at once; a backend that could not be created fails the storage calls, not the call.
  */
 function startStorage(cfg: NonNullable<CallThreadData['storageConfig']>): void {
-  const lithops = lithopsSectionSchema.parse(cfg.raw.lithops ?? {});
+  const lithops = cfg.lithops ?? lithopsSectionSchema.parse(cfg.raw.lithops ?? {});
   storage.jobsPrefix = lithops.jobs_prefix;
   const created = createStorageBackend({ raw: cfg.raw, lithops, source: cfg.source, dir: cfg.dir });
   storage.backend = new LazyStorageBackend(created);

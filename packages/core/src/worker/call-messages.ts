@@ -1,4 +1,5 @@
 import type { ResultFormat } from '../codec/codec.js';
+import type { LithopsSection } from '../config/lithops-section.js';
 import type { RemoteErrorData } from './status.js';
 
 /** Host → call thread: run one call. */
@@ -32,9 +33,21 @@ export interface CallReply {
 }
 
 /** What every call thread is started with. */
+/**
+ * Config a worker creates its storage backend from. `lithops` is the `lithops` section of `raw`
+ * already validated (by the client or the worker's host): a thread then starts without running
+ * that validation again.
+ */
+export interface StorageConfig {
+  raw: Record<string, unknown>;
+  dir: string;
+  source: string;
+  lithops?: LithopsSection;
+}
+
 export interface CallThreadData {
   /** Config to create `ctx.storage` from, in the thread (never sent in a payload). */
-  storageConfig?: { raw: Record<string, unknown>; dir: string; source: string };
+  storageConfig?: StorageConfig;
 }
 
 /** Most a call may print before its captured output is cut. */

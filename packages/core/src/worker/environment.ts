@@ -4,6 +4,7 @@ import { LithopsError } from '../errors.js';
 import { createStorageBackend } from '../storage/create.js';
 import { LazyStorageBackend } from '../storage/lazy-backend.js';
 import { privateTempDir } from '../util/private-dir.js';
+import type { StorageConfig } from './call-messages.js';
 import { CallThreads } from './call-threads.js';
 import type { WorkerEnv } from './run-invocation.js';
 import type { StatusSink } from './status-sink.js';
@@ -18,7 +19,7 @@ export const CALL_THREAD_SCRIPT = new URL('./call-thread.js', import.meta.url);
 export interface WorkerEnvOptions {
   workerId: string;
   /** The config with the storage section(s); default: JSON in the LITHOPS_STORAGE_CONFIG env var. */
-  storageConfig?: { raw: Record<string, unknown>; dir: string; source: string };
+  storageConfig?: StorageConfig;
   /** Where verified bundles are cached. Default: `<tmp>/lithops-<uid>/bundles` (0700). */
   bundleDir?: string;
   /** Default: storage (status.json and init marks). */
@@ -45,8 +46,11 @@ export async function createWorkerEnv(opts: WorkerEnvOptions): Promise<WorkerEnv
     }
     raw = JSON.parse(text) as Record<string, unknown>;
   }
-  const lithops = lithopsSectionSchema.parse(raw.lithops ?? {});
-  const storageConfig = opts.storageConfig ?? { raw, dir: process.cwd(), source: STORAGE_CONFIG_ENV };
+  const lithops = opts.storageConfig?.lithops ?? lithopsSectionSchema.parse(raw.lithops ?? {});
+  const storageConfig = {
+    ...(opts.storageConfig ?? { raw, dir: process.cwd(), source: STORAGE_CONFIG_ENV }),
+    lithops,
+  };
   const threads = new CallThreads(opts.callThreadScript ?? CALL_THREAD_SCRIPT, { storageConfig });
   // The first call thread starts while the storage backend is created.
   threads.warm();
