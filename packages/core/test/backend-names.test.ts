@@ -1,7 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FunctionExecutor, LithopsError, StandaloneExecutor, Storage } from '@lithops/core';
+import {
+  FunctionExecutor,
+  LithopsError,
+  ServerlessExecutor,
+  StandaloneExecutor,
+  Storage,
+} from '@lithops/core';
 import { describe, expect, it } from 'vitest';
 import { loadBackendDefinition } from '../src/plugin/loader.js';
 import * as jobs from './fixtures/jobs.js';
@@ -81,6 +87,23 @@ describe('backend names', () => {
     expect(err.code).toBe('BACKEND_NOT_FOUND');
     expect(err.message).toContain('"vm" (standalone VMs over SSH) is not available yet');
     expect(err.message).not.toMatch(/Cannot find|ERR_MODULE_NOT_FOUND|npm install/);
+  });
+
+  it('an executor class whose mode the configured backend does not run names the backends of that mode', async () => {
+    const standalone = new StandaloneExecutor({ config: localStorage });
+    const err = await failure(standalone.map(jobs.double, [1]));
+    await standalone.close();
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.message).toContain('runs in localhost mode, not standalone mode');
+    expect(err.message).toContain(
+      'No standalone backend is available yet; planned, not available yet: vm, aws_ec2.',
+    );
+    const serverless = new ServerlessExecutor({ config: localStorage });
+    const err2 = await failure(serverless.map(jobs.double, [1]));
+    await serverless.close();
+    expect(err2.message).toContain(
+      'Use a serverless backend (aws_lambda); planned, not available yet: gcp_functions',
+    );
   });
 
   it('a backend of another kind is named as such', async () => {

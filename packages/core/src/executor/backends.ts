@@ -2,6 +2,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { parseConfig } from '../config/zod-error.js';
 import { LithopsError } from '../errors.js';
 import type { CallEvent, ComputeBackend, RuntimeInfo } from '../plugin/compute-backend.js';
+import { modeHint } from '../plugin/known-backends.js';
 import { loadBackendDefinition } from '../plugin/loader.js';
 import type { StorageBackend } from '../plugin/storage-backend.js';
 import { createJobMonitor, type JobMonitor } from '../serverless/job-monitor.js';
@@ -35,9 +36,7 @@ export async function createBackends(
       throw new LithopsError(
         'CONFIG_INVALID',
         `Backend "${name}" runs in ${def.mode} mode, not ${cfg.lithops.mode} mode.`,
-        {
-          hint: `Use a ${cfg.lithops.mode} backend, or drop the mode setting.`,
-        },
+        { hint: modeHint(cfg.lithops.mode) },
       );
     }
     const section = parseConfig(def.configSchema, cfg.raw[def.name], {

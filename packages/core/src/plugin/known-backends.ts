@@ -10,20 +10,30 @@ interface KnownBackend {
   what: string;
   /** The package that holds it; none for a planned backend (no package exists yet). */
   pkg?: string;
+  /** How a compute backend runs calls (`lithops.mode`, the executor classes). */
+  mode?: ComputeMode;
 }
+
+type ComputeMode = 'localhost' | 'serverless' | 'standalone';
 
 const CORE = '@lithops/core';
 
 /** The config names this project defines: the backends it ships, and those it plans. */
 const KNOWN: readonly KnownBackend[] = [
-  { name: 'localhost', kind: 'compute', what: 'a process pool on this machine', pkg: CORE },
-  { name: 'aws_lambda', kind: 'compute', what: 'AWS Lambda', pkg: '@lithops/aws-lambda' },
-  { name: 'gcp_functions', kind: 'compute', what: 'Google Cloud Functions' },
-  { name: 'azure_functions', kind: 'compute', what: 'Azure Functions' },
-  { name: 'code_engine', kind: 'compute', what: 'IBM Code Engine' },
-  { name: 'k8s', kind: 'compute', what: 'Kubernetes' },
-  { name: 'vm', kind: 'compute', what: 'standalone VMs over SSH' },
-  { name: 'aws_ec2', kind: 'compute', what: 'standalone AWS EC2 instances' },
+  {
+    name: 'localhost',
+    kind: 'compute',
+    what: 'a process pool on this machine',
+    pkg: CORE,
+    mode: 'localhost',
+  },
+  { name: 'aws_lambda', kind: 'compute', what: 'AWS Lambda', pkg: '@lithops/aws-lambda', mode: 'serverless' },
+  { name: 'gcp_functions', kind: 'compute', what: 'Google Cloud Functions', mode: 'serverless' },
+  { name: 'azure_functions', kind: 'compute', what: 'Azure Functions', mode: 'serverless' },
+  { name: 'code_engine', kind: 'compute', what: 'IBM Code Engine', mode: 'serverless' },
+  { name: 'k8s', kind: 'compute', what: 'Kubernetes', mode: 'serverless' },
+  { name: 'vm', kind: 'compute', what: 'standalone VMs over SSH', mode: 'standalone' },
+  { name: 'aws_ec2', kind: 'compute', what: 'standalone AWS EC2 instances', mode: 'standalone' },
   { name: 'localhost', kind: 'storage', what: 'a local folder', pkg: CORE },
   { name: 'aws_s3', kind: 'storage', what: 'Amazon S3 and S3-compatible services', pkg: '@lithops/aws-s3' },
   { name: 'ibm_cos', kind: 'storage', what: 'IBM Cloud Object Storage', pkg: '@lithops/ibm-cos' },
@@ -134,6 +144,21 @@ export function backendNotFound(kind: BackendKind, name: string): LithopsError {
     `Unknown ${label} backend "${name}": no backend has that name, and no module of that name is installed.`,
     { backend: 'loader', hint: `${guess ? `Did you mean "${guess}"? ` : ''}${choices(kind)}` },
   );
+}
+
+/** What to do when the compute backend runs in another mode than `lithops.mode` asks for. */
+export function modeHint(mode: ComputeMode): string {
+  const of = (available: boolean) =>
+    KNOWN.filter((b) => b.kind === 'compute' && b.mode === mode && Boolean(b.pkg) === available).map(
+      (b) => b.name,
+    );
+  const available = of(true);
+  const planned = of(false);
+  return `${
+    available.length
+      ? `Use a ${mode} backend (${available.join(', ')})`
+      : `No ${mode} backend is available yet`
+  }${planned.length ? `; planned, not available yet: ${planned.join(', ')}` : ''}. Or drop the mode setting.`;
 }
 
 /** How to add one of our packages to a project, true while the packages are unpublished. */
