@@ -15,8 +15,6 @@ import type { StorageConfig } from '../worker/call-messages.js';
 import { localhostSectionSchema } from './config.js';
 import { ProcessPool } from './pool.js';
 
-type StorageConfig = { raw: Record<string, unknown>; dir: string; source: string };
-
 /**
  * A pool shared by the executors of this process that have the same localhost settings (size,
  * storage config): 100 executors no longer start 100 pools. Each call event goes to the backend
