@@ -1,49 +1,19 @@
-// Runs every package's tests through turbo, then prints the totals over all packages as one
-// plain line, `N passed, N failed`, which CI reads. Exits non-zero on any failure.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+// The whole test suite, as CI runs it: every package's tests on this Node, the repository checks,
+// then the conformance suites under CPU load (test-stress.mjs) and every package's tests on Node 22
+// (test-node22.mjs). Prints the totals of each run, then their sum as one plain last line,
+// `N passed, N failed`, which CI reads. Exits non-zero on any failure.
+// `--here-only` runs only the first part (tests on this Node and the checks); other arguments go
+// to `turbo run test` (e.g. `--filter=@lithops/core`).
 
-const root = new URL('..', import.meta.url).pathname;
-const workspaces = ['packages', 'apps', 'examples']
-  .filter((d) => existsSync(join(root, d)))
-  .flatMap((d) => readdirSync(join(root, d)).map((p) => join(root, d, p)))
-  .filter((dir) => {
-    const pkg = join(dir, 'package.json');
-    return existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).scripts?.test;
-  });
-for (const dir of workspaces) rmSync(join(dir, 'test-results.json'), { force: true });
+import { node22Run } from './test-node22.mjs';
+import { run, runAllTests, sum, totalsLine } from './test-results.mjs';
+import { stressRun } from './test-stress.mjs';
 
-const turbo = spawnSync(
-  'pnpm',
-  ['exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue', ...process.argv.slice(2)],
-  {
-    cwd: root,
-    stdio: 'inherit',
-  },
-);
+const hereOnly = process.argv.includes('--here-only');
+const turboArgs = process.argv.slice(2).filter((a) => a !== '--here-only');
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-const missing = [];
-for (const dir of workspaces) {
-  const file = join(dir, 'test-results.json');
-  if (!existsSync(file)) {
-    missing.push(dir.slice(root.length));
-    continue;
-  }
-  const r = JSON.parse(readFileSync(file, 'utf8'));
-  passed += r.numPassedTests;
-  failed += r.numFailedTests;
-  // A test file that failed to load or crashed has no failed tests of its own: count it.
-  failed += (r.testResults ?? []).filter(
-    (t) => t.status === 'failed' && !t.assertionResults?.some((a) => a.status === 'failed'),
-  ).length;
-  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-}
-// A package whose tests did not report (crashed, failed to build) counts as a failure.
-failed += missing.length;
+const runs = [];
+const here = runAllTests(turboArgs);
 // Repository checks, one test each: the packed tarballs installed with npm into a fresh project,
 // a changesets dry run, lint, dead code, and the package shape (publint, attw).
 const checks = [
@@ -54,13 +24,18 @@ const checks = [
   ['package shape', 'pnpm', ['check:packages']],
 ];
 for (const [name, cmd, args] of checks) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
-  if (r.status === 0) passed += 1;
+  if (run(cmd, args) === 0) here.passed += 1;
   else {
-    failed += 1;
+    here.failed += 1;
     console.error(`[test-all] check failed: ${name}`);
   }
 }
-if (missing.length) console.error(`[test-all] no test results from: ${missing.join(', ')}`);
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(failed > 0 || turbo.status !== 0 ? 1 : 0);
+runs.push([`Node ${process.versions.node} and checks`, here]);
+if (!hereOnly) {
+  runs.push(['under CPU load (test:stress)', stressRun()]);
+  runs.push(['Node 22 (test:node22)', await node22Run(turboArgs)]);
+}
+for (const [name, totals] of runs) console.log(`[test-all] ${name}: ${totalsLine(totals)}`);
+const total = sum(...runs.map(([, t]) => t));
+console.log(totalsLine(total));
+process.exit(total.failed > 0 ? 1 : 0);

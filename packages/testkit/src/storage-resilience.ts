@@ -27,7 +27,7 @@ export interface StorageResilienceOptions {
   largeBodyBytes?: number;
   /** Bytes after which every connection of the mid-stream test is cut. Default 1 MiB. */
   streamCutAfterBytes?: number;
-  /** Per-test timeout. Default 180 s. */
+  /** Per-test timeout, a guard against hangs. Default 600 s. */
   timeoutMs?: number;
 }
 
@@ -45,7 +45,7 @@ export function describeStorageResilience(
   factory: () => Promise<StorageResilienceFixture>,
   options: StorageResilienceOptions = {},
 ): void {
-  const timeout = options.timeoutMs ?? 180_000;
+  const timeout = options.timeoutMs ?? 600_000;
   const sizes = [...SMALL_SIZES, ...SMALL_SIZES, ...SMALL_SIZES, options.largeBodyBytes ?? 12 * MiB];
   describe(`storage resilience: ${name} over connections that drop, cut and delay`, () => {
     let fx: StorageResilienceFixture;

@@ -28,7 +28,7 @@ export interface StorageBackendFixture {
 }
 
 export interface StorageSuiteOptions {
-  /** Per-test timeout for the slow tests (20 MiB objects, 1,500 keys). Default 120 s. */
+  /** Per-test timeout for the slow tests (20 MiB objects, 1,500 keys): a guard against hangs. Default 600 s. */
   slowTimeoutMs?: number;
 }
 
@@ -95,7 +95,7 @@ export function describeStorageBackend(
   factory: () => Promise<StorageBackendFixture>,
   options: StorageSuiteOptions = {},
 ): void {
-  const slow = options.slowTimeoutMs ?? 120_000;
+  const slow = options.slowTimeoutMs ?? 600_000;
   describe(`storage backend conformance: ${name}`, () => {
     let fx: StorageBackendFixture;
     let s: StorageBackend;
