@@ -56,7 +56,7 @@ export async function startLambdaEnv(
         aws_lambda: {
           execution_role: 'arn:aws:iam::123456789012:role/lithops-test',
           endpoint: fake.endpoint,
-          runtime_timeout: 300,
+          runtime_timeout: 900,
           ...aws_lambda,
         },
         ...rest,

@@ -7,6 +7,7 @@ import * as fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { START_TIMEOUT_MS } from './ports.js';
 
 /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
 export const AZURITE_ACCOUNT_NAME = 'devstoreaccount1';
@@ -16,7 +17,7 @@ export const AZURITE_ACCOUNT_KEY =
 export interface AzuriteOptions {
   /** Memory cap of the in-memory extent store, in MB. Default 512 (Azurite's own default is 50% of RAM). */
   extentMemoryLimitMb?: number;
-  /** How long to wait for the port to accept. Default 30 s. */
+  /** How long to wait for the port to accept. Default 120 s. */
   startTimeoutMs?: number;
 }
 
@@ -65,8 +66,12 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
-      fail(new Error(`azurite-blob did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`));
-    }, options.startTimeoutMs ?? 30_000);
+      fail(
+        new Error(
+          `azurite-blob did not start within ${options.startTimeoutMs ?? START_TIMEOUT_MS} ms:\n${output}`,
+        ),
+      );
+    }, options.startTimeoutMs ?? START_TIMEOUT_MS);
     const onData = (d: Buffer) => {
       output += d.toString('utf8');
       const m = /successfully listens on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
@@ -115,7 +120,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
 
 async function waitForAccept(port: number): Promise<void> {
   const { connect } = await import('node:net');
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');

@@ -1,6 +1,9 @@
 import { createServer, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** How long a local service gets to start: a guard against a hang, sized for a slow, busy machine. */
+export const START_TIMEOUT_MS = 120_000;
+
 /** A TCP port that was free on 127.0.0.1 a moment ago (for servers that cannot listen on port 0). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,12 +37,12 @@ export async function waitForPort(
   port: number,
   opts: { timeoutMs?: number; failed?: () => string | undefined } = {},
 ): Promise<void> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+  const deadline = Date.now() + (opts.timeoutMs ?? START_TIMEOUT_MS);
   while (Date.now() < deadline) {
     const why = opts.failed?.();
     if (why) throw new Error(why);
     if (await canConnect(host, port)) return;
     await sleep(50);
   }
-  throw new Error(`Nothing is listening on ${host}:${port} after ${opts.timeoutMs ?? 15_000} ms.`);
+  throw new Error(`Nothing is listening on ${host}:${port} after ${opts.timeoutMs ?? START_TIMEOUT_MS} ms.`);
 }

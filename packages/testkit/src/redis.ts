@@ -49,7 +49,7 @@ export async function ensureRedis(opts: { password?: string } = {}): Promise<Red
     if (opts.password) args.push('--requirepass', opts.password);
     const proc = spawnManaged('redis-server', args);
     try {
-      await waitForPort('127.0.0.1', port, { timeoutMs: 10_000, failed: proc.exitReason });
+      await waitForPort('127.0.0.1', port, { failed: proc.exitReason });
       if ((await ping('127.0.0.1', port, opts.password)) !== '+PONG')
         throw new Error(`redis-server on ${port} does not answer PING`);
       return {

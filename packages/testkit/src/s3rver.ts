@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnManaged } from './child.js';
+import { START_TIMEOUT_MS } from './ports.js';
 
 /** A running s3rver (S3 emulator) and how to reach it. */
 export interface S3rverHandle {
@@ -66,8 +67,11 @@ export async function startS3rver(
   );
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`s3rver did not start within ${opts.timeoutMs ?? 20_000} ms: ${proc.output()}`)),
-      opts.timeoutMs ?? 20_000,
+      () =>
+        reject(
+          new Error(`s3rver did not start within ${opts.timeoutMs ?? START_TIMEOUT_MS} ms: ${proc.output()}`),
+        ),
+      opts.timeoutMs ?? START_TIMEOUT_MS,
     );
     const onData = () => {
       const m = /S3RVER_PORT=(\d+)/.exec(proc.output());
