@@ -2,7 +2,8 @@
 // their vitest JSON reports (test-results.json) say, as the one `N passed, N failed` line CI reads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const root = new URL('..', import.meta.url).pathname;
 
@@ -75,5 +76,5 @@ export function totalsLine(t) {
 
 /** Whether this module is the script node was started with (not imported by another). */
 export function isMain(meta) {
-  return process.argv[1] !== undefined && new URL(meta.url).pathname === process.argv[1];
+  return process.argv[1] !== undefined && fileURLToPath(meta.url) === resolve(process.argv[1]);
 }
