@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { awsClientSettings } from '@lithops/core/internal';
-import { defineStorageBackend } from '@lithops/core/plugin';
+import { callTuning, defineStorageBackend } from '@lithops/core/plugin';
 import { AwsS3Backend } from './backend.js';
 import { awsS3SectionSchema } from './config.js';
 
@@ -26,13 +26,14 @@ export default defineStorageBackend({
       maxAttempts: 1,
       requestHandler: {
         connectionTimeout: config.connect_timeout * 1000,
-        requestTimeout: config.read_timeout * 1000,
+        // An idle timeout (no bytes either way), so a long transfer that progresses is never cut.
+        socketTimeout: config.read_timeout * 1000,
       },
     });
     return new AwsS3Backend(client, {
       bucket: config.storage_bucket,
       endpointLabel: config.endpoint ?? `s3.${region}.amazonaws.com`,
-      retry: { retries: config.retries, baseMs: 100, maxMs: 2000 },
+      ...callTuning(config),
     });
   },
 });

@@ -11,6 +11,11 @@ describeStorageResilience(
       target: { host: s3.host, port: s3.port },
       bucket: 'chaos',
       direct,
+      configThrough: (proxy) => ({
+        lithops: { storage: 'aws_s3' },
+        aws: { ...keys, region: s3.region },
+        aws_s3: { storage_bucket: 'chaos', endpoint: proxy.endpoint },
+      }),
       throughProxy: (proxy) =>
         makeBackend({ storage_bucket: 'chaos', endpoint: proxy.endpoint, retries: 8 }, keys),
       teardown: async () => {

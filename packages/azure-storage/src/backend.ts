@@ -4,6 +4,7 @@ import type { BlobServiceClient, BlockBlobClient, ContainerClient } from '@azure
 import { deleteEach, objectInfo, objectMeta } from '@lithops/core/internal';
 import {
   type ByteRange,
+  type CircuitBreakerOptions,
   type ListEntry,
   type ListOptions,
   listPages,
@@ -18,6 +19,7 @@ import {
   StorageCalls,
   type StorageOp,
   uploadInParts,
+  uploadTimeoutMs,
 } from '@lithops/core/plugin';
 import { azureCode, azureStatus, classifyAzureError } from './errors.js';
 
@@ -31,6 +33,7 @@ export interface AzureStorageBackendOptions {
   partSize: number;
   uploadConcurrency: number;
   retries: number;
+  breaker?: CircuitBreakerOptions | undefined;
   timeoutMs: number;
   deleteConcurrency: number;
 }
@@ -84,6 +87,7 @@ export class AzureStorageBackend implements StorageBackend {
       backend: NAME,
       endpoint: opts.endpointLabel,
       retry: { retries: opts.retries },
+      breaker: opts.breaker,
       classify: classifyAzureError,
     });
   }
@@ -96,13 +100,15 @@ export class AzureStorageBackend implements StorageBackend {
     return this.calls.run(op, () => this.attempt(fn));
   }
 
-  private async attempt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /** One request, aborted after the request timeout (plus time for the `bytes` it sends). */
+  private async attempt<T>(fn: (signal: AbortSignal) => Promise<T>, bytes = 0): Promise<T> {
     const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), this.opts.timeoutMs);
+    const ms = uploadTimeoutMs(this.opts.timeoutMs, bytes);
+    const timer = setTimeout(() => ac.abort(), ms);
     try {
       return await fn(ac.signal);
     } catch (e) {
-      throw explainAbort(e, ac.signal, this.opts.timeoutMs);
+      throw explainAbort(e, ac.signal, ms);
     } finally {
       clearTimeout(timer);
     }
@@ -120,7 +126,8 @@ export class AzureStorageBackend implements StorageBackend {
     const op = { op: 'putObject', bucket, key };
     const blob = this.blob(bucket, key);
     const blobHTTPHeaders = { blobContentType: 'application/octet-stream' };
-    const retry = <T>(fn: (signal: AbortSignal) => Promise<T>) => this.calls.retried(() => this.attempt(fn));
+    const retry = <T>(fn: (signal: AbortSignal) => Promise<T>, bytes = 0) =>
+      this.calls.retried(() => this.attempt(fn, bytes));
     try {
       // Big bodies go up as blocks staged in parallel and committed at once: a reader never sees a
       // half-written blob, and a failed block is re-sent alone.
@@ -129,13 +136,17 @@ export class AzureStorageBackend implements StorageBackend {
         { partSize: this.opts.partSize, concurrency: this.opts.uploadConcurrency },
         {
           putSingle: (bytes) =>
-            retry((abortSignal) => blob.upload(bytes, bytes.length, { blobHTTPHeaders, abortSignal })).then(
-              () => {},
-            ),
+            retry(
+              (abortSignal) => blob.upload(bytes, bytes.length, { blobHTTPHeaders, abortSignal }),
+              bytes.length,
+            ).then(() => {}),
           start: async () => randomBytes(8).toString('hex'),
           uploadPart: async (upload, n, bytes) => {
             const id = blockId(upload, n);
-            await retry((abortSignal) => blob.stageBlock(id, bytes, bytes.length, { abortSignal }));
+            await retry(
+              (abortSignal) => blob.stageBlock(id, bytes, bytes.length, { abortSignal }),
+              bytes.length,
+            );
             return id;
           },
           complete: async (_upload, parts) => {

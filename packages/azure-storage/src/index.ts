@@ -10,7 +10,7 @@
  * ```
  * @packageDocumentation
  */
-import { defineStorageBackend } from '@lithops/core/plugin';
+import { callTuning, defineStorageBackend } from '@lithops/core/plugin';
 import { AzureStorageBackend, NAME } from './backend.js';
 import { createBlobClient } from './client.js';
 import { azureStorageSectionSchema } from './config.js';
@@ -31,6 +31,7 @@ export default defineStorageBackend({
       partSize: config.part_size,
       uploadConcurrency: config.upload_concurrency,
       retries: config.retries,
+      breaker: callTuning(config).breaker,
       timeoutMs: Math.round(config.request_timeout * 1000),
       deleteConcurrency: config.delete_concurrency,
     });

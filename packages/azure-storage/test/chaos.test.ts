@@ -18,6 +18,10 @@ describeStorageResilience('azure_storage (azurite)', async () => {
     target: { host: '127.0.0.1', port: az.port },
     bucket: BUCKET,
     direct,
+    configThrough: (proxy) => ({
+      lithops: { storage: 'azure_storage' },
+      azure_storage: { ...account, endpoint: `${proxy.endpoint}/${az.accountName}` },
+    }),
     throughProxy: (proxy) =>
       makeBackend({
         ...account,

@@ -3,6 +3,7 @@ import type { Bucket, File, Storage } from '@google-cloud/storage';
 import { deleteEach, objectInfo, objectMeta } from '@lithops/core/internal';
 import {
   type ByteRange,
+  type CircuitBreakerOptions,
   type ListEntry,
   type ListOptions,
   LithopsError,
@@ -16,6 +17,7 @@ import {
   StorageCalls,
   type StorageOp,
   uploadInParts,
+  uploadTimeoutMs,
 } from '@lithops/core/plugin';
 import { classifyGcsError, gcsStatus, isMissingBucket, isRetryableGcsError, redact } from './errors.js';
 import { ResumableSession, type SessionTransport } from './resumable-upload.js';
@@ -31,6 +33,7 @@ export interface GcpStorageBackendOptions {
   authenticated: boolean;
   partSize: number;
   retries: number;
+  breaker?: CircuitBreakerOptions | undefined;
   timeoutMs: number;
   deleteConcurrency: number;
   /** Location of new buckets. */
@@ -62,6 +65,7 @@ export class GcpStorageBackend implements StorageBackend {
       backend: NAME,
       endpoint: opts.endpointLabel,
       retry: { retries: opts.retries, isRetryable: isRetryableGcsError },
+      breaker: opts.breaker,
       classify: classifyGcsError,
       scrub: redact,
     });
@@ -109,7 +113,12 @@ export class GcpStorageBackend implements StorageBackend {
         {
           putSingle: (bytes) =>
             this.calls.retried(() =>
-              file.save(asBuffer(bytes), { resumable: false, validation: 'crc32c', contentType }),
+              file.save(asBuffer(bytes), {
+                resumable: false,
+                validation: 'crc32c',
+                contentType,
+                timeout: uploadTimeoutMs(this.opts.timeoutMs, bytes.length),
+              }),
             ),
           start: async () => {
             const [uri] = await this.calls.retried(() =>

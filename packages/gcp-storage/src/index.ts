@@ -8,7 +8,7 @@
  * ```
  * @packageDocumentation
  */
-import { defineStorageBackend, parseConfig } from '@lithops/core/plugin';
+import { callTuning, defineStorageBackend, parseConfig } from '@lithops/core/plugin';
 import { GcpStorageBackend, NAME } from './backend.js';
 import { createGcsClient } from './client.js';
 import { gcpSectionSchema, gcpStorageSectionSchema } from './config.js';
@@ -40,6 +40,7 @@ export default defineStorageBackend({
       authenticated: client.authenticated,
       partSize: config.part_size,
       retries: config.retries,
+      breaker: callTuning(config).breaker,
       timeoutMs: Math.round(config.request_timeout * 1000),
       deleteConcurrency: config.delete_concurrency,
       region: gcp.region,

@@ -1,3 +1,4 @@
+import { uploadTimeoutMs } from '@lithops/core/plugin';
 import { Crc32c } from './crc32c.js';
 
 /** An HTTP failure of a resumable-upload request, shaped like the SDK's `ApiError` (numeric `code`). */
@@ -64,7 +65,7 @@ export class ResumableSession {
       method: 'PUT',
       headers: { ...(await this.transport.headers(this.uri)), 'Content-Range': range, ...extra },
       ...(body?.length ? { body } : {}),
-      signal: AbortSignal.timeout(this.transport.timeoutMs),
+      signal: AbortSignal.timeout(uploadTimeoutMs(this.transport.timeoutMs, body?.length ?? 0)),
     });
     if (res.status === 308) {
       await res.arrayBuffer();

@@ -15,6 +15,11 @@ describeStorageResilience(
       target: { host: '127.0.0.1', port: gcs.port },
       bucket: BUCKET,
       direct,
+      configThrough: (proxy) => ({
+        lithops: { storage: 'gcp_storage' },
+        gcp: { project_id: 'lithops-test' },
+        gcp_storage: { storage_bucket: BUCKET, endpoint: proxy.endpoint },
+      }),
       throughProxy: (proxy) =>
         makeBackend({
           storage_bucket: BUCKET,

@@ -1,4 +1,4 @@
-import { defineStorageBackend, LithopsError } from '@lithops/core/plugin';
+import { callTuning, defineStorageBackend, LithopsError } from '@lithops/core/plugin';
 import COS from 'ibm-cos-sdk';
 import { IbmCosBackend } from './backend.js';
 import { ibmCosSectionSchema } from './config.js';
@@ -55,7 +55,7 @@ export default defineStorageBackend({
     return new IbmCosBackend(client, {
       bucket: config.storage_bucket,
       endpointLabel: endpoint,
-      retry: { retries: config.retries, baseMs: 100, maxMs: 2000 },
+      ...callTuning(config),
       ...(config.region ? { locationConstraint: `${config.region}-smart` } : {}),
     });
   },

@@ -10,6 +10,10 @@ describeStorageResilience(
       target: { host: s3.host, port: s3.port },
       bucket: 'chaos',
       direct: await makeBackend({ storage_bucket: 'chaos', endpoint: s3.endpoint, ...keys }),
+      configThrough: (proxy) => ({
+        lithops: { storage: 'ibm_cos' },
+        ibm_cos: { storage_bucket: 'chaos', endpoint: proxy.endpoint, ...keys },
+      }),
       throughProxy: (proxy) =>
         makeBackend({ storage_bucket: 'chaos', endpoint: proxy.endpoint, retries: 8, ...keys }),
       teardown: () => s3.stop(),

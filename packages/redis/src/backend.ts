@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   type ByteRange,
+  type CircuitBreakerOptions,
   isTransientError,
   type ListEntry,
   type ListOptions,
@@ -90,6 +91,7 @@ export interface RedisBackendOptions {
   /** `host:port`, for messages (never the password). */
   endpointLabel: string;
   retry: RetryOptions;
+  breaker?: CircuitBreakerOptions | undefined;
 }
 
 type Call = StorageOp;
@@ -155,6 +157,7 @@ export class RedisBackend implements StorageBackend {
       backend: NAME,
       endpoint: opts.endpointLabel,
       retry: { ...opts.retry, isRetryable: isRetryableRedisError },
+      breaker: opts.breaker,
       classify,
       scrub,
     });

@@ -1,4 +1,4 @@
-import { defineStorageBackend } from '@lithops/core/plugin';
+import { callTuning, defineStorageBackend } from '@lithops/core/plugin';
 import { Redis } from 'ioredis';
 import { RedisBackend } from './backend.js';
 import { redisSectionSchema } from './config.js';
@@ -29,7 +29,8 @@ export default defineStorageBackend({
       autoResendUnfulfilledCommands: true,
       // Backstop for a reply that never comes.
       commandTimeout: config.read_timeout * 1000,
-      retryStrategy: (times) => Math.min(times * 100, 1000),
+      // Reconnect soon: a command waits for the next reconnection, so this delay is a retry's cost.
+      retryStrategy: (times) => Math.min(times * 50, 250),
     });
     // Connection errors surface on the commands that hit them; the event would only be noise.
     client.on('error', () => {});
@@ -38,7 +39,7 @@ export default defineStorageBackend({
       bucket: config.storage_bucket,
       keyPrefix: config.key_prefix,
       endpointLabel: `${config.host}:${config.port}`,
-      retry: { retries: config.retries, baseMs: 100, maxMs: 2000 },
+      ...callTuning(config),
     });
     try {
       await backend.createBucket(config.storage_bucket);

@@ -13,6 +13,10 @@ describeStorageResilience(
       target: { host: server.host, port: server.port },
       bucket: 'storage',
       direct,
+      configThrough: (proxy) => ({
+        lithops: { storage: 'redis' },
+        redis: { host: proxy.host, port: proxy.port, ...prefix },
+      }),
       throughProxy: (proxy) => makeBackend({ host: proxy.host, port: proxy.port, retries: 8, ...prefix }),
       teardown: async () => {
         await direct.deleteBucket('storage');

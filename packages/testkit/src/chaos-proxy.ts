@@ -15,6 +15,13 @@ export interface ChaosProxyOptions {
   cutAfterBytes?: number;
   /** Wait this long before connecting each accepted connection upstream. */
   delayMs?: number;
+  /**
+   * A "black hole": accept every connection, then never read, answer or close it, as a server
+   * that hangs. Nothing is forwarded.
+   */
+  blackHole?: boolean;
+  /** Listen on this port (e.g. to come back where a stopped proxy was). Default: a free one. */
+  port?: number;
 }
 
 export interface ChaosStats {
@@ -25,6 +32,8 @@ export interface ChaosStats {
   cut: number;
   /** Connections held back (`delayMs`). */
   delayed: number;
+  /** Connections accepted and left unanswered (`blackHole`). */
+  swallowed: number;
   bytes: number;
 }
 
@@ -45,11 +54,12 @@ function parseTarget(t: ChaosProxyOptions['target']): { host: string; port: numb
 
 /**
  * A TCP proxy on a free loopback port that drops, cuts and delays connections on purpose, to show
- * that a client's retries recover from an unreliable network without losing or corrupting data.
+ * that a client's retries recover from an unreliable network without losing or corrupting data;
+ * or that swallows them (`blackHole`), to show that a hung server fails calls in bounded time.
  */
 export async function startChaosProxy(opts: ChaosProxyOptions): Promise<ChaosProxy> {
   const target = parseTarget(opts.target);
-  const stats: ChaosStats = { connections: 0, dropped: 0, cut: 0, delayed: 0, bytes: 0 };
+  const stats: ChaosStats = { connections: 0, dropped: 0, cut: 0, delayed: 0, swallowed: 0, bytes: 0 };
   const sockets = new Set<Socket>();
 
   // Half-open sockets, so an end from one side is passed on and the answer can still come back.
@@ -64,6 +74,10 @@ export async function startChaosProxy(opts: ChaosProxyOptions): Promise<ChaosPro
       return;
     }
     client.pause();
+    if (opts.blackHole) {
+      stats.swallowed++;
+      return;
+    }
     const open = () => {
       if (client.destroyed) return;
       const upstream = tcpConnect({ port: target.port, host: target.host, allowHalfOpen: true });
@@ -106,7 +120,7 @@ export async function startChaosProxy(opts: ChaosProxyOptions): Promise<ChaosPro
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

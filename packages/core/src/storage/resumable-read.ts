@@ -146,7 +146,7 @@ export async function resumableRead(
       failures++;
       if (finished) return;
       try {
-        const next = await opts.open([start + received, start + total - 1], first.etag);
+        const next = await calls.attempt(() => opts.open([start + received, start + total - 1], first.etag));
         if (finished) {
           next.body.destroy();
           return;

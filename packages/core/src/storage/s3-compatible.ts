@@ -7,6 +7,7 @@ import type {
   StorageBackend,
 } from '../plugin/storage-backend.js';
 import type { RetryOptions } from '../util/retry.js';
+import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import { classifyStorageError, type StorageFailure } from './errors.js';
 import { listPages, mergeListPage } from './listing.js';
 import { objectInfo, objectMeta } from './object-info.js';
@@ -108,6 +109,7 @@ export interface S3CompatibleOptions {
   /** Shown in error messages (never with credentials). */
   endpointLabel: string;
   retry: RetryOptions;
+  breaker?: CircuitBreakerOptions | undefined;
   partSize?: number | undefined;
 }
 
@@ -131,6 +133,7 @@ export class S3CompatibleBackend<Client> implements StorageBackend {
       backend: name,
       endpoint: opts.endpointLabel,
       retry: opts.retry,
+      breaker: opts.breaker,
       classify: (e, op) => this.classify(e, op),
     });
   }
