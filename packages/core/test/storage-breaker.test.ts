@@ -19,7 +19,7 @@ describe('isConnectionFailure', () => {
 
 describe('CircuitBreaker', () => {
   it('opens after K connection failures in a row and fails calls at once during the cool-down', async () => {
-    const breaker = new CircuitBreaker({ failures: 3, coolDownMs: 60_000 });
+    const breaker = new CircuitBreaker({ failures: 3, coolDownMs: 60_000, minStreakMs: 0 });
     let sent = 0;
     const down = () =>
       breaker.call(async () => {
@@ -41,7 +41,7 @@ describe('CircuitBreaker', () => {
   });
 
   it('after the cool-down lets one probe through: others fail at once until it succeeds, then it is closed', async () => {
-    const breaker = new CircuitBreaker({ failures: 2, coolDownMs: 0 });
+    const breaker = new CircuitBreaker({ failures: 2, coolDownMs: 0, minStreakMs: 0 });
     for (let i = 0; i < 2; i++) await breaker.call(() => Promise.reject(refused())).catch(() => {});
     let release!: (v: string) => void;
     const probe = breaker.call(() => new Promise<string>((r) => (release = r)));
@@ -52,7 +52,7 @@ describe('CircuitBreaker', () => {
   });
 
   it('a probe that fails to connect opens it again', async () => {
-    const breaker = new CircuitBreaker({ failures: 2, coolDownMs: 0 });
+    const breaker = new CircuitBreaker({ failures: 2, coolDownMs: 0, minStreakMs: 0 });
     for (let i = 0; i < 3; i++) await breaker.call(() => Promise.reject(refused())).catch(() => {});
     let sent = 0;
     const probe = breaker.call(async () => {
@@ -64,8 +64,15 @@ describe('CircuitBreaker', () => {
     expect(sent).toBe(1);
   });
 
+  it('a burst of failures shorter than minStreakMs does not open it', async () => {
+    const breaker = new CircuitBreaker({ failures: 3, coolDownMs: 60_000, minStreakMs: 60_000 });
+    const burst = Array.from({ length: 10 }, () => breaker.call(() => Promise.reject(refused())));
+    for (const b of burst) await expect(b).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(await breaker.call(async () => 'still sent')).toBe('still sent');
+  });
+
   it('does not count answers: a 404 between failures resets the count', async () => {
-    const breaker = new CircuitBreaker({ failures: 2, coolDownMs: 60_000 });
+    const breaker = new CircuitBreaker({ failures: 2, coolDownMs: 60_000, minStreakMs: 0 });
     await expect(breaker.call(() => Promise.reject(refused()))).rejects.toMatchObject({
       code: 'ECONNREFUSED',
     });
@@ -85,7 +92,7 @@ describe('StorageCalls with a breaker', () => {
       backend: 'test_store',
       endpoint: 'http://127.0.0.1:1',
       retry: { retries: 10, baseMs: 1, maxMs: 1 },
-      breaker: { failures: 4, coolDownMs: 60_000 },
+      breaker: { failures: 4, coolDownMs: 60_000, minStreakMs: 0 },
       classify: () => 'unavailable',
     });
     let sent = 0;

@@ -6,6 +6,12 @@ export interface CircuitBreakerOptions {
   failures?: number;
   /** How long an open circuit fails requests at once before one probe is let through, in ms. Default 2000. */
   coolDownMs?: number;
+  /**
+   * The failures in a row must span at least this long, in ms, so that a burst of requests lost
+   * together (one dropped connection, a flaky network under many requests at once) does not open
+   * the circuit while other requests get through. Default 1000.
+   */
+  minStreakMs?: number;
 }
 
 /** Error codes (and SDK error names) of a request that never got an answer from the server. */
@@ -87,7 +93,9 @@ export class CircuitOpenError extends Error {
 export class CircuitBreaker {
   private readonly threshold: number;
   private readonly coolDownMs: number;
+  private readonly minStreakMs: number;
   private inARow = 0;
+  private streakStart = 0;
   private openUntil = 0;
   private probing = false;
   private lastFailure = '';
@@ -95,11 +103,16 @@ export class CircuitBreaker {
   constructor(opts: CircuitBreakerOptions = {}) {
     this.threshold = opts.failures ?? 5;
     this.coolDownMs = opts.coolDownMs ?? 2000;
+    this.minStreakMs = opts.minStreakMs ?? 1000;
+  }
+
+  private get tripped(): boolean {
+    return this.inARow >= this.threshold && this.openUntil > 0;
   }
 
   /** Sends one request through the breaker. */
   async call<T>(fn: () => Promise<T>): Promise<T> {
-    const tripped = this.inARow >= this.threshold;
+    const tripped = this.tripped;
     if (tripped) {
       const wait = this.openUntil - Date.now();
       if (wait > 0 || this.probing)
@@ -108,16 +121,27 @@ export class CircuitBreaker {
     }
     try {
       const value = await fn();
-      this.inARow = 0;
+      this.reset();
       return value;
     } catch (e) {
-      if (isConnectionFailure(e)) {
-        this.lastFailure = failureText(e);
-        if (++this.inARow >= this.threshold) this.openUntil = Date.now() + this.coolDownMs;
-      } else this.inARow = 0;
+      if (isConnectionFailure(e)) this.failed(e);
+      else this.reset();
       throw e;
     } finally {
       if (tripped) this.probing = false;
     }
+  }
+
+  private reset(): void {
+    this.inARow = 0;
+    this.openUntil = 0;
+  }
+
+  private failed(e: unknown): void {
+    const now = Date.now();
+    if (this.inARow++ === 0) this.streakStart = now;
+    this.lastFailure = failureText(e);
+    if (this.tripped || (this.inARow >= this.threshold && now - this.streakStart >= this.minStreakMs))
+      this.openUntil = now + this.coolDownMs;
   }
 }
