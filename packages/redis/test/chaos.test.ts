@@ -17,7 +17,10 @@ describeStorageResilience(
         lithops: { storage: 'redis' },
         redis: { host: proxy.host, port: proxy.port, ...prefix },
       }),
-      throughProxy: (proxy) => makeBackend({ host: proxy.host, port: proxy.port, retries: 8, ...prefix }),
+      // Every connection is cut and every 4th reconnection dropped: failures in a row last past a
+      // second here, which would open the breaker (as for a dead server) before retries recover.
+      throughProxy: (proxy) =>
+        makeBackend({ host: proxy.host, port: proxy.port, retries: 8, breaker_failures: 50, ...prefix }),
       teardown: async () => {
         await direct.deleteBucket('storage');
         await direct[Symbol.asyncDispose]();

@@ -9,7 +9,7 @@ import { type StorageOutageFixture, storageOutageTests } from './storage-outage.
 
 /** What a backend's chaos test gives the suite; the suite starts the proxies in front of `target`. */
 export interface StorageResilienceFixture extends StorageOutageFixture {
-  /** A backend whose connections all go through `proxy` (its retries set high enough to recover). */
+  /** A backend whose connections all go through `proxy` (its retries, and breaker, set to ride out the chaos). */
   throughProxy(proxy: ChaosProxy): Promise<StorageBackend>;
   /** A backend with a direct connection, to check what was written. */
   direct: StorageBackend;
