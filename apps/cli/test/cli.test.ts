@@ -78,6 +78,21 @@ describe('command line', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it('hello with an unknown compute backend and Redis storage prints why and exits (no hang)', () => {
+    // In the package folder, so @lithops/redis resolves from the config's folder.
+    const dir = mkdtempSync(join(fileURLToPath(new URL('..', import.meta.url)), '.tmp-cli-'));
+    try {
+      const file = join(dir, 'lithops.yaml');
+      const prefix = `cli-nope-${randomBytes(4).toString('hex')}`;
+      writeFileSync(file, `lithops:\n  storage: redis\nredis:\n  key_prefix: ${prefix}\n`);
+      const r = lithops(['hello', '--config', file, '--backend', 'nope'], dir);
+      expect(r.status, `hung or crashed: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toContain('Unknown compute backend "nope"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runtime on localhost says it has no runtimes and exits 1; a wrong action exits 2', () => {
     const dir = tempProject();
     for (const action of ['deploy', 'list', 'delete']) {
