@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { BlobServiceClient, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
-import { deleteEach, objectInfo, objectMeta } from '@lithops/core/internal';
+import { deleteEach, objectInfo, objectMeta, uploadTimeoutMs } from '@lithops/core/internal';
 import {
   type ByteRange,
   type CircuitBreakerOptions,
@@ -19,7 +19,6 @@ import {
   StorageCalls,
   type StorageOp,
   uploadInParts,
-  uploadTimeoutMs,
 } from '@lithops/core/plugin';
 import { azureCode, azureStatus, classifyAzureError } from './errors.js';
 

@@ -28,3 +28,4 @@ export {
   type S3ListOutput,
   type S3Protocol,
 } from './storage/s3-compatible.js';
+export { uploadTimeoutMs } from './storage/upload-timeout.js';

@@ -38,11 +38,7 @@ export type {
   StorageBackend,
 } from './plugin/storage-backend.js';
 export { callEventFromJson, callEventToJson, executorIdOf } from './serverless/call-event-codec.js';
-export {
-  type CircuitBreakerOptions,
-  CircuitOpenError,
-  isConnectionFailure,
-} from './storage/circuit-breaker.js';
+export { type CircuitBreakerOptions, isConnectionFailure } from './storage/circuit-breaker.js';
 export { callTuning, connectionTimeoutKeys, requestTuningKeys, retryKeys } from './storage/config-keys.js';
 export {
   classifyStorageError,
@@ -62,7 +58,6 @@ export { rangeHeader, rangeLength } from './storage/ranges.js';
 export { type OpenedBody, type ResumableReadOptions, resumableRead } from './storage/resumable-read.js';
 export { StorageCalls, type StorageCallsOptions, type StorageOp } from './storage/storage-calls.js';
 export { takeBytes } from './storage/streams.js';
-export { uploadTimeoutMs } from './storage/upload-timeout.js';
 export type { Logger } from './util/logger.js';
 export { backoffDelay, isTransientError, type RetryOptions, withRetries } from './util/retry.js';
 export type { CallStatus, CallTimings, RemoteErrorData } from './worker/status.js';

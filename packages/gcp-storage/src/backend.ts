@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Bucket, File, Storage } from '@google-cloud/storage';
-import { deleteEach, objectInfo, objectMeta } from '@lithops/core/internal';
+import { deleteEach, objectInfo, objectMeta, uploadTimeoutMs } from '@lithops/core/internal';
 import {
   type ByteRange,
   type CircuitBreakerOptions,
@@ -17,7 +17,6 @@ import {
   StorageCalls,
   type StorageOp,
   uploadInParts,
-  uploadTimeoutMs,
 } from '@lithops/core/plugin';
 import { classifyGcsError, gcsStatus, isMissingBucket, isRetryableGcsError, redact } from './errors.js';
 import { ResumableSession, type SessionTransport } from './resumable-upload.js';

@@ -1,4 +1,4 @@
-import { uploadTimeoutMs } from '@lithops/core/plugin';
+import { uploadTimeoutMs } from '@lithops/core/internal';
 import { Crc32c } from './crc32c.js';
 
 /** An HTTP failure of a resumable-upload request, shaped like the SDK's `ApiError` (numeric `code`). */
