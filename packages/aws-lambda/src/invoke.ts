@@ -123,6 +123,9 @@ export interface InvokeTimeouts {
  * event already (its 202 lost on the way), and a second send could run the calls twice; the
  * calls fail with `UNAVAILABLE` instead, as any other failure of an accepted-or-not invoke.
  */
+/** Errors of a kept-alive socket that the server closed while it was idle. */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 function invokeTimeout(kind: 'request' | 'socket', ms: number): Error {
   const what = kind === 'request' ? 'no complete answer' : 'no data on the connection';
   return Object.assign(
@@ -234,12 +237,25 @@ export class LambdaEventInvoker implements InvokeTarget {
         },
         body,
       };
-      for (let attempt = 0; ; attempt++) {
+      let clockRetried = false;
+      let staleRetried = false;
+      for (;;) {
         const sentAt = Date.now();
         const signed = await t.signer.sign(unsigned, {
           signingDate: new Date(sentAt + (this.client.config.systemClockOffset ?? 0)),
         });
-        const answer = await this.exchange(t, signed, body);
+        let answer: Answer;
+        try {
+          answer = await this.exchange(t, signed, body);
+        } catch (e) {
+          // A kept-alive socket the server had closed: the request never reached it, so it is
+          // sent again once, on a fresh socket (as Node's docs advise, and as the SDK retries).
+          if (!staleRetried && (e as { staleSocket?: boolean }).staleSocket) {
+            staleRetried = true;
+            continue;
+          }
+          throw e;
+        }
         const corrected = this.sampleClock(answer.headers, sentAt);
         if (answer.status >= 200 && answer.status < 300) {
           const id = answer.headers['x-amzn-requestid'];
@@ -247,7 +263,10 @@ export class LambdaEventInvoker implements InvokeTarget {
         }
         const err = serviceError(answer.status, answer.headers, answer.text);
         // Refused for a clock we just corrected: signed again with it, once (nothing was queued).
-        if (attempt === 0 && corrected && CLOCK_SKEW_ERRORS.has(err.name)) continue;
+        if (!clockRetried && corrected && CLOCK_SKEW_ERRORS.has(err.name)) {
+          clockRetried = true;
+          continue;
+        }
         throw err;
       }
     } catch (e) {
@@ -276,6 +295,7 @@ export class LambdaEventInvoker implements InvokeTarget {
           settle(invokeTimeout(kind, ms));
         });
       let lastData = Date.now();
+      let answered = false;
       const deadline = setTimeout(() => expire('request', this.requestTimeoutMs), this.requestTimeoutMs);
       const req = (t.protocol === 'http:' ? request : requestTls)(
         {
@@ -288,6 +308,7 @@ export class LambdaEventInvoker implements InvokeTarget {
           timeout: this.socketTimeoutMs,
         },
         (res) => {
+          answered = true;
           lastData = Date.now();
           res.on('data', () => {
             lastData = Date.now();
@@ -299,7 +320,11 @@ export class LambdaEventInvoker implements InvokeTarget {
         },
       );
       req.on('timeout', () => expire('socket', this.socketTimeoutMs));
-      req.once('error', (e) => settle(e));
+      req.once('error', (e) => {
+        if (!answered && req.reusedSocket && STALE_SOCKET_CODES.has((e as NodeJS.ErrnoException).code ?? ''))
+          (e as { staleSocket?: boolean }).staleSocket = true;
+        settle(e);
+      });
       req.end(body);
     });
   }

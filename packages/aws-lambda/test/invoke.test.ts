@@ -270,6 +270,32 @@ describe('an Invoke that gets no answer fails in bounded time, and is not sent a
     }
   });
 
+  it('a kept-alive socket the server reset before answering: sent again once, on a new socket', async () => {
+    // Each connection answers its first request; a second request on it is reset unanswered,
+    // as when the server closed an idle keep-alive socket just as the client reused it.
+    const endpoint = await serve((sock) => {
+      let requests = 0;
+      sock.on('data', (d: Buffer) => {
+        const n = d.toString('latin1').split('POST /').length - 1;
+        for (let i = 0; i < n; i++) {
+          if (++requests === 1)
+            sock.write('HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nx-amzn-RequestId: ok\r\n\r\n');
+          else sock.resetAndDestroy();
+        }
+      });
+    });
+    connections = 0;
+    const s = sender(endpoint, { socketTimeoutMs: 60_000, requestTimeoutMs: 60_000 });
+    try {
+      await s.send();
+      await s.send();
+      // The second send's reused socket was reset; it went again on a second connection.
+      expect(connections).toBe(2);
+    } finally {
+      s.close();
+    }
+  });
+
   it('an answer that trickles and never ends: UNAVAILABLE by the request timeout', async () => {
     const endpoint = await serve((sock) => {
       sock.write('HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n');
