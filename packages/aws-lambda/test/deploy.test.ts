@@ -89,7 +89,8 @@ describe('deploying a runtime brings its function to the aws_lambda settings', (
       VpcConfig: { SubnetIds: ['subnet-b', 'subnet-a'], SecurityGroupIds: ['sg-1'] },
       EphemeralStorage: { Size: 2048 },
       Architectures: ['arm64'],
-      Timeout: 300,
+      // Unchanged: the test setup's runtime_timeout.
+      Timeout: (env.config().aws_lambda as { runtime_timeout: number }).runtime_timeout,
       State: 'Active',
       LastUpdateStatus: 'Successful',
     });
